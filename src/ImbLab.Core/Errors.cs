@@ -1,0 +1,53 @@
+namespace ImbLab.Core;
+
+/// <summary>
+/// A problem the user can fix (bad data, bad option, infeasible request). The CLI prints the message as
+/// one line and exits with <see cref="ExitCode"/>; it never shows a stack trace unless asked to.
+/// </summary>
+internal class ImbLabException : Exception
+{
+    public ImbLabException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>1 for data and user errors, 2 for usage errors.</summary>
+    public virtual int ExitCode => 1;
+}
+
+/// <summary>A data file that cannot be read as asked. The message names the file, and the line and column when known.</summary>
+internal sealed class DataFileException : ImbLabException
+{
+    public DataFileException(string file, int? line, int? column, string problem, Exception? inner = null)
+        : base(Format(file, line, column, problem), inner)
+    {
+        File = file;
+        Line = line;
+        Column = column;
+        Problem = problem;
+    }
+
+    public string File { get; }
+    public int? Line { get; }
+    public int? Column { get; }
+    public string Problem { get; }
+
+    private static string Format(string file, int? line, int? column, string problem)
+    {
+        var where = file;
+        if (line is { } l) where += $":{l}";
+        if (column is { } c) where += $":{c}";
+        return $"{where}: {problem}";
+    }
+}
+
+/// <summary>An option or argument that is malformed or out of range. Exit code 2.</summary>
+internal sealed class UsageException : ImbLabException
+{
+    public UsageException(string message) : base(message) { }
+
+    public override int ExitCode => 2;
+}
+
+/// <summary>A request the data cannot satisfy, such as an imbalance ratio the class counts cannot reach.</summary>
+internal sealed class InfeasibleException : ImbLabException
+{
+    public InfeasibleException(string message) : base(message) { }
+}
