@@ -104,11 +104,14 @@ internal sealed class EncodedSet
 
 internal static class ClassCountsExtensions
 {
-    /// <summary>The minority class: the smallest count, ties broken by the lower index. Never taken from a label's name.</summary>
+    /// <summary>
+    /// The minority class: the smallest count, never taken from a label's name. Ties go to the higher index, so
+    /// on balanced binary data the minority is the other class than <see cref="Majority"/> picks.
+    /// </summary>
     public static int Minority(this IReadOnlyList<int> counts)
     {
-        var best = 0;
-        for (var c = 1; c < counts.Count; c++)
+        var best = counts.Count - 1;
+        for (var c = counts.Count - 2; c >= 0; c--)
             if (counts[c] < counts[best]) best = c;
         return best;
     }
