@@ -1,0 +1,52 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Core;
+using ImbLab.Study.Export;
+using ImbLab.Study.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli.Commands;
+
+internal sealed class ExportSettings : CommandSettings
+{
+    [CommandArgument(0, "<STORE>")]
+    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
+    public string Store { get; init; } = "";
+
+    [CommandOption("--format <FORMAT>")]
+    [Description("csv (the only format so far).")]
+    public string Format { get; init; } = "csv";
+
+    [CommandOption("-o|--out <FOLDER>")]
+    [Description("Where to write the CSV files (default: an 'export' folder beside the store).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--no-samples")]
+    [Description("Skip samples.csv (per-sample signals), which is by far the largest file.")]
+    public bool NoSamples { get; init; }
+
+    [CommandOption("--json")]
+    public bool Json { get; init; }
+}
+
+internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettings>
+{
+    protected override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
+    {
+        if (!settings.Format.Equals("csv", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--format: '{settings.Format}' is not supported; accepted: csv");
+        using var store = StudyStore.Open(settings.Store, create: false);
+        var folder = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Store))!, "export");
+        var files = CsvExporter.Export(store, folder, !settings.NoSamples, cancellationToken);
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(files, CliJson.Options));
+            return ImbLabApp.Ok;
+        }
+        foreach (var f in files)
+            console.MarkupLine($"{Markup.Escape(f.Path)}: {f.Rows.ToString(CultureInfo.InvariantCulture)} rows");
+        return ImbLabApp.Ok;
+    }
+}

@@ -1,0 +1,139 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Study;
+using ImbLab.Study.Running;
+using ImbLab.Study.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli.Commands;
+
+internal sealed class StudySettings : RunSettings
+{
+    [CommandOption("--config <FILE>")]
+    [Description("A JSON study file (the same fields as the options, snake_case); options given here override it.")]
+    public string? Config { get; init; }
+
+    [CommandOption("--name <NAME>")]
+    public string? Name { get; init; }
+
+    [CommandOption("--seeds <N>")]
+    [Description("How many seeds (runs per condition), default 5.")]
+    public int? Seeds { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("First seed; runs use seed, seed+1, ... (default 0).")]
+    public int? Seed { get; init; }
+
+    [CommandOption("-o|--out <FOLDER>")]
+    [Description("Output folder; the store is FOLDER/imblab.db (default ./imblab-results).")]
+    public string Out { get; init; } = "imblab-results";
+}
+
+internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : AsyncCommand<StudySettings>
+{
+    public const string StoreFile = "imblab.db";
+
+    protected override Task<int> ExecuteAsync(CommandContext context, StudySettings settings, CancellationToken cancellationToken)
+    {
+        var start = settings.Config is null ? new StudySpec() : StudySpec.FromJsonFile(settings.Config);
+        var spec = settings.Apply(start) with
+        {
+            Name = settings.Name ?? start.Name,
+            Seeds = settings.Seeds ?? start.Seeds,
+            Seed = settings.Seed ?? start.Seed,
+        };
+        var storePath = Path.Combine(settings.Out, StoreFile);
+        var threads = settings.ResolveThreads();
+
+        StudyOutcome outcome;
+        if (settings.Json || !errors.Console.Profile.Capabilities.Interactive)
+        {
+            outcome = StudyService.Execute(spec, storePath, threads, new PlainProgress(errors.Console, settings.Json), cancellationToken,
+                plan => Announce(errors.Console, plan, storePath));
+        }
+        else
+        {
+            outcome = default!;
+            errors.Console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                    new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("runs", autoStart: true, maxValue: 1);
+                    outcome = StudyService.Execute(spec, storePath, threads, new Progress(task), cancellationToken,
+                        plan => Announce(errors.Console, plan, storePath));
+                    task.Value = task.MaxValue;
+                });
+        }
+
+        using var store = StudyStore.Open(storePath, create: false);
+        var summary = StudySummary.Build(store, outcome.StudyId);
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary }, CliJson.Options));
+        }
+        else
+        {
+            console.Write(SummaryTable(summary));
+            console.MarkupLine($"study [bold]{outcome.StudyId}[/]: {outcome.RunsDone} runs trained, {outcome.RunsSkipped} already finished and kept" +
+                (outcome.RunsRedone > 0 ? $", {outcome.RunsRedone} interrupted runs redone" : "") +
+                $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]   (export: imblab export {Markup.Escape(storePath)} --format csv)");
+        }
+        return Task.FromResult(ImbLabApp.Ok);
+    }
+
+    private static void Announce(IAnsiConsole errors, Planning.StudyPlan plan, string storePath) =>
+        errors.MarkupLine($"study {plan.StudyId}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
+
+    public static Table SummaryTable(IReadOnlyList<SummaryRow> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Last epoch, mean ± sd over seeds (minority = smaller training class)");
+        foreach (var h in new[] { "dataset", "protocol", "level", "runs", "train min/maj", "train recall min", "test recall min", "test recall maj", "test bal. acc.", "test ROC AUC" })
+            table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), r.Runs.ToString(CultureInfo.InvariantCulture),
+                $"{r.TrainMinority:F0}/{r.TrainMajority:F0}", Format(r.TrainMinorityRecall), Format(r.TestMinorityRecall),
+                Format(r.TestMajorityRecall), Format(r.TestBalancedAccuracy), Format(r.TestRocAuc));
+        }
+        return table;
+    }
+
+    public static string Format(SeedStat s) => s.N == 0 ? "n/a"
+        : double.IsNaN(s.Sd) ? s.Mean.ToString("F3", CultureInfo.InvariantCulture)
+        : $"{s.Mean.ToString("F3", CultureInfo.InvariantCulture)} ± {s.Sd.ToString("F3", CultureInfo.InvariantCulture)}";
+
+    /// <summary>Drives the Spectre progress bar: epochs done out of epochs to do, so the ETA moves smoothly.</summary>
+    private sealed class Progress(ProgressTask task) : IProgress<StudyProgress>
+    {
+        public void Report(StudyProgress value)
+        {
+            task.MaxValue = Math.Max(1, value.EpochsToDo);
+            task.Value = value.EpochsDone;
+            task.Description = $"{value.RunsDone}/{value.RunsToDo} runs [grey]{Markup.Escape(value.Current)}[/]";
+        }
+    }
+
+    /// <summary>When the terminal is not interactive (CI, a pipe): one line each time another tenth of the runs is done.</summary>
+    private sealed class PlainProgress(IAnsiConsole errors, bool quiet) : IProgress<StudyProgress>
+    {
+        private int _lastTenth = -1;
+
+        public void Report(StudyProgress value)
+        {
+            if (quiet || value.RunsToDo == 0) return;
+            var tenth = value.RunsDone * 10 / value.RunsToDo;
+            if (Interlocked.Exchange(ref _lastTenth, tenth) != tenth)
+                errors.WriteLine($"{value.RunsDone}/{value.RunsToDo} runs done");
+        }
+    }
+}
+
+internal static class CliJson
+{
+    public static readonly JsonSerializerOptions Options = new(StudySpec.Json) { WriteIndented = true };
+}

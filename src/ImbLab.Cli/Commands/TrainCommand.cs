@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Study;
+using ImbLab.Study.Planning;
+using ImbLab.Study.Running;
+using ImbLab.Study.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli.Commands;
+
+internal sealed class TrainSettings : RunSettings
+{
+    [CommandOption("--seed <N>")]
+    [Description("The run's seed (default 0).")]
+    public int Seed { get; init; }
+
+    [CommandOption("-o|--out <STORE>")]
+    [Description("Also write the run to this SQLite store (created if missing).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--every <N>")]
+    [Description("Print every Nth epoch (the first and last are always printed).")]
+    public int Every { get; init; } = 1;
+}
+
+/// <summary>One run, printed as a per-epoch, per-class table. It is a one-run study, so it shares every code path with `study`.</summary>
+internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
+{
+    protected override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        // With an --ir but no --protocol, the study's own design (subsample the minority) is meant.
+        var protocol = settings.Ir is null ? "natural" : "subsample-minority";
+        var spec = settings.Apply(new StudySpec { Name = "train", Protocols = [protocol], Irs = [], Seeds = 1 }) with { Seed = settings.Seed, Seeds = 1 };
+        if (settings.Every < 1) throw new Core.UsageException($"--every: {settings.Every} must be >= 1");
+        var plan = StudyPlan.Create(spec, cancellationToken);
+        if (plan.Runs.Count != 1)
+            throw new Core.UsageException($"train runs one model, but these options make {plan.Runs.Count} runs; give one dataset file, one --protocol and at most one --ir (use 'imblab study' for more)");
+
+        var memory = new MemorySink();
+        IRunSink sink = memory;
+        StudyStore? store = null;
+        try
+        {
+            if (settings.Out is not null)
+            {
+                store = StudyStore.Open(settings.Out, create: true);
+                store.UpsertStudy(plan.StudyId, spec.ToJson());
+                var d = plan.Datasets[0];
+                store.UpsertDataset(new DatasetRow(d.DatasetId, d.Name, d.Source.Display, d.Fingerprint, d.Whole.Rows, d.Whole.Attributes.Count,
+                    d.Whole.Attributes.Count(a => a.Kind == Core.AttributeKind.Numeric), d.Whole.Attributes.Count(a => a.Kind == Core.AttributeKind.Nominal),
+                    d.Whole.ClassNames, d.Whole.ClassCounts(), d.DetailsJson));
+                sink = new TeeSink(memory, new StoreSink(store));
+            }
+            new StudyRunner(settings.ResolveThreads()).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
+        }
+        finally
+        {
+            store?.Dispose();
+        }
+
+        var run = memory.Run!;
+        var records = memory.Records!;
+        var classNames = plan.Datasets[0].Whole.ClassNames;
+        var minority = run.MinorityClass;
+        var majority = StudySummary.MajorityOf(run);
+        var epochEnds = records.Metrics.Where(m => m.Epoch == Math.Floor(m.Epoch)).ToLookup(m => m.Step);
+        var steps = epochEnds.Select(g => g.Key).Order().ToList();
+
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new
+            {
+                run = new { run.RunId, run.Protocol, run.Level, run.Seed, run.TrainCounts, run.TestCounts, run.MinorityClass, class_names = classNames },
+                config = JsonDocument.Parse(run.ConfigJson).RootElement,
+                metrics = records.Metrics.Select(m => new { m.Step, m.Epoch, m.Split, m.Class, m.Metric, m.Value }),
+            }, CliJson.Options));
+            return ImbLabApp.Ok;
+        }
+
+        console.MarkupLine($"run [bold]{run.RunId}[/] on {Markup.Escape(plan.Datasets[0].Name)}: {run.Protocol} {Markup.Escape(run.Level)}, seed {run.Seed}; " +
+            $"train {Counts(run.TrainCounts, classNames)}, test {Counts(run.TestCounts, classNames)}; minority = {Markup.Escape(classNames[minority])}");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("epoch");
+        foreach (var h in new[] { "train loss maj", "train loss min", "train recall maj", "train recall min", "test recall maj", "test recall min", "test prec min", "test bal acc", "test ROC AUC" })
+            table.AddColumn(new TableColumn(h).RightAligned());
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var rows = epochEnds[steps[i]].ToList();
+            var epoch = (int)rows[0].Epoch;
+            if (i != 0 && i != steps.Count - 1 && epoch % settings.Every != 0) continue;
+            string V(string split, int? cls, string metric) => F(rows.FirstOrDefault(m => m.Split == split && m.Class == cls && m.Metric == metric).Value, rows.Any(m => m.Split == split && m.Class == cls && m.Metric == metric));
+            table.AddRow(epoch.ToString(CultureInfo.InvariantCulture), V("train", majority, "loss"), V("train", minority, "loss"),
+                V("train", majority, "recall"), V("train", minority, "recall"), V("test", majority, "recall"), V("test", minority, "recall"),
+                V("test", minority, "precision"), V("test", null, "balanced_accuracy"), V("test", null, "roc_auc"));
+        }
+        console.Write(table);
+        if (settings.Out is not null) console.MarkupLine($"stored in [bold]{Markup.Escape(settings.Out)}[/]");
+        return ImbLabApp.Ok;
+    }
+
+    private static string Counts(IReadOnlyList<int> counts, IReadOnlyList<string> names) =>
+        string.Join(" / ", counts.Select((n, c) => $"{Markup.Escape(names[c])} {n}"));
+
+    private static string F(double v, bool present) => !present ? "" : double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);
+
+    private sealed class MemorySink : IRunSink
+    {
+        public RunRow? Run { get; private set; }
+        public RunRecords? Records { get; private set; }
+
+        public void Begin(RunRow run) => Run = run;
+
+        public void Complete(string runId, RunRecords records, double seconds) => Records = records;
+    }
+
+    private sealed class TeeSink(IRunSink a, IRunSink b) : IRunSink
+    {
+        public void Begin(RunRow run)
+        {
+            a.Begin(run);
+            b.Begin(run);
+        }
+
+        public void Complete(string runId, RunRecords records, double seconds)
+        {
+            a.Complete(runId, records, seconds);
+            b.Complete(runId, records, seconds);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using ImbLab.Cli.Commands;
+using ImbLab.Core;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli;
+
+/// <summary>
+/// The command-line application. The one place that turns exceptions into a readable line and an exit code:
+/// 0 ok, 1 data or user error, 2 usage, 130 interrupted. A stack trace is shown only with --verbose.
+/// </summary>
+internal static class ImbLabApp
+{
+    public const int Ok = 0;
+    public const int DataError = 1;
+    public const int UsageError = 2;
+    public const int Interrupted = 130;
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, IAnsiConsole errors, CancellationToken cancellationToken)
+    {
+        var verbose = args.Contains("--verbose");
+        args = args.Where(a => a != "--verbose").ToArray();
+        var registrar = new Registrar();
+        registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        registrar.RegisterInstance(typeof(ErrorConsole), new ErrorConsole(errors));
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("imblab");
+            config.SetApplicationVersion(Study.ImbLabInfo.Version);
+            config.Settings.Console = console;
+            config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
+            config.AddCommand<StudyCommand>("study")
+                .WithDescription("Run a study: datasets x protocols x imbalance ratios x seeds, into a resumable SQLite store.")
+                .WithExample("study")
+                .WithExample("study", "--data", "abalone19.dat", "--protocol", "subsample-minority,fixed-n", "--ir", "1,10,50,100", "--seeds", "5");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train one model and print its per-epoch, per-class learning curves.")
+                .WithExample("train", "--data", "pima.dat", "--protocol", "subsample-minority", "--ir", "20", "--epochs", "50");
+            config.AddBranch("datasets", branch =>
+            {
+                branch.SetDescription("Inspect dataset files.");
+                branch.AddCommand<DatasetsShowCommand>("show")
+                    .WithDescription("Rows, attributes, class counts and imbalance ratio of a file, or of every dataset in a folder.");
+            });
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores or per-class probabilities.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a store's runs, metrics and per-sample signals as long-format CSV.");
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            errors.MarkupLine("[yellow]interrupted:[/] finished runs are kept in the store; run the same command again to resume.");
+            return Interrupted;
+        }
+        catch (ImbLabException e)
+        {
+            Report(errors, e, verbose);
+            return e.ExitCode;
+        }
+        catch (CommandAppException e)
+        {
+            // Parsing and option-validation problems: the caller's usage, exit 2.
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            if (verbose) errors.WriteException(e);
+            else errors.MarkupLine("[grey]see 'imblab --help' or 'imblab <command> --help'[/]");
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report(errors, e, verbose);
+            return DataError;
+        }
+        catch (Exception e)
+        {
+            errors.MarkupLine($"[red]internal error:[/] {Markup.Escape(e.GetType().Name + ": " + e.Message)}");
+            if (verbose) errors.WriteException(e);
+            else errors.MarkupLine("[grey]rerun with --verbose for the stack trace, and please report it[/]");
+            return DataError;
+        }
+    }
+
+    private static void Report(IAnsiConsole errors, Exception e, bool verbose)
+    {
+        errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+        if (verbose) errors.WriteException(e);
+    }
+}
+
+/// <summary>Standard error, for progress and messages, so stdout holds only results (tables or --json).</summary>
+internal sealed record ErrorConsole(IAnsiConsole Console);

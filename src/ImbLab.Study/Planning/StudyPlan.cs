@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ImbLab.Core;
+using ImbLab.Data;
+
+namespace ImbLab.Study.Planning;
+
+internal sealed record RunDatasetConfig(string Name, string Source, string Fingerprint, string? LabelColumn, bool Impute);
+
+internal sealed record RunSplitConfig(string Spec, int Repeat, int Fold, ulong Seed);
+
+/// <summary>
+/// The full resolved config of one run: stored as JSON with the run, and hashed into its id. Everything that can
+/// change a run's numbers is in here; nothing else is.
+/// </summary>
+internal sealed record RunConfig(
+    string StudyId,
+    RunDatasetConfig Dataset,
+    RunSplitConfig Split,
+    string Protocol,
+    string Level,
+    double? RequestedIr,
+    int TargetMinority,
+    int TargetMajority,
+    int SeedIndex,
+    long Seed,
+    ModelSpec Model,
+    bool RecordSamples);
+
+/// <summary>One run to do, with what the runner needs to build it.</summary>
+internal sealed record PlannedRun(
+    string RunId,
+    string ConfigJson,
+    string ConfigHash,
+    RunConfig Config,
+    LoadedDataset Dataset,
+    int SplitIndex,
+    ImbalanceTarget Target,
+    int MinorityClass,
+    int[] SplitTrainCounts);
+
+/// <summary>Expands a study spec into its runs, after loading every dataset and checking every request is feasible.</summary>
+internal sealed class StudyPlan
+{
+    private StudyPlan(string studyId, StudySpec spec, IReadOnlyList<LoadedDataset> datasets, IReadOnlyList<PlannedRun> runs)
+    {
+        StudyId = studyId;
+        Spec = spec;
+        Datasets = datasets;
+        Runs = runs;
+    }
+
+    public string StudyId { get; }
+    public StudySpec Spec { get; }
+    public IReadOnlyList<LoadedDataset> Datasets { get; }
+    public IReadOnlyList<PlannedRun> Runs { get; }
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static StudyPlan Create(StudySpec spec, CancellationToken cancellationToken = default)
+    {
+        spec.Validate();
+        var protocols = spec.Protocols.Select(ProtocolNames.Parse).Distinct().ToList();
+        if (protocols.Contains(ProtocolKind.Grid) && spec.Grid.Count == 0)
+            throw new UsageException("--protocol grid needs --grid cells, e.g. --grid 10x100,20x100,20x200");
+        var split = SplitSpec.Parse(spec.Split);
+        var studyJson = spec.ToJson();
+        var studyId = Hash(studyJson)[..16];
+        var splitSeed = Rng.Derive((ulong)spec.Seed, "split");
+        var options = new ReadOptions(spec.LabelColumn);
+        var missing = spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error;
+
+        var datasets = new List<LoadedDataset>();
+        var runs = new List<PlannedRun>();
+        foreach (var source in DatasetCatalog.Resolve(spec.Data))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dataset = LoadedDataset.Load(source, split, splitSeed, options, missing);
+            datasets.Add(dataset);
+            var datasetConfig = new RunDatasetConfig(dataset.Name, source.Display, dataset.Fingerprint, spec.LabelColumn, spec.Impute);
+            for (var s = 0; s < dataset.Splits.Count; s++)
+            {
+                var (table, dataSplit) = dataset.Splits[s];
+                var trainCounts = new int[table.ClassNames.Count];
+                foreach (var row in dataSplit.TrainRows) trainCounts[table.Labels[row]]++;
+                var minority = trainCounts.Minority();
+                var splitConfig = new RunSplitConfig(split.ToString(), dataSplit.Repeat, dataSplit.Fold, splitSeed);
+                foreach (var protocol in protocols)
+                {
+                    IReadOnlyList<ImbalanceTarget> targets;
+                    try
+                    {
+                        targets = ImbalanceProtocols.Plan(protocol, trainCounts, spec.Irs,
+                            spec.Grid.Select(c => (c.Minority, c.Majority)).ToList());
+                    }
+                    catch (InfeasibleException e)
+                    {
+                        var fold = dataset.Splits.Count > 1 ? $" (split repeat {dataSplit.Repeat}, fold {dataSplit.Fold})" : "";
+                        throw new InfeasibleException($"{source.Display}{fold}: {e.Message}");
+                    }
+                    foreach (var target in targets)
+                    {
+                        for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
+                        {
+                            var config = new RunConfig(studyId, datasetConfig, splitConfig, ProtocolNames.Name(protocol), target.Level,
+                                target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
+                                spec.Model, spec.RecordSamples);
+                            var json = JsonSerializer.Serialize(config, StudySpec.Json);
+                            var hash = Hash(json);
+                            runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, target, minority, trainCounts));
+                        }
+                    }
+                }
+            }
+        }
+        return new StudyPlan(studyId, spec, datasets, runs);
+    }
+}

@@ -1,0 +1,89 @@
+namespace ImbLab.Study.Store;
+
+/// <summary>
+/// The SQLite schema (documented in docs/store.md). Bump <see cref="Version"/> on any change; a store with
+/// another version is refused with a message rather than misread.
+/// </summary>
+internal static class Schema
+{
+    public const int Version = 1;
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS studies (
+            study_id       TEXT PRIMARY KEY,
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL,
+            imblab_version TEXT NOT NULL,
+            config_json    TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS datasets (
+            dataset_id     TEXT PRIMARY KEY,
+            name           TEXT NOT NULL,
+            source         TEXT NOT NULL,
+            fingerprint    TEXT NOT NULL,
+            rows           INTEGER NOT NULL,
+            attributes     INTEGER NOT NULL,
+            numeric_attrs  INTEGER NOT NULL,
+            nominal_attrs  INTEGER NOT NULL,
+            class_names    TEXT NOT NULL,
+            class_counts   TEXT NOT NULL,
+            ir             REAL,
+            details_json   TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id         TEXT PRIMARY KEY,
+            study_id       TEXT NOT NULL REFERENCES studies(study_id),
+            dataset_id     TEXT NOT NULL REFERENCES datasets(dataset_id),
+            config_hash    TEXT NOT NULL,
+            config_json    TEXT NOT NULL,
+            seed           INTEGER NOT NULL,
+            seed_index     INTEGER NOT NULL,
+            protocol       TEXT NOT NULL,
+            level          TEXT NOT NULL,
+            requested_ir   REAL,
+            split_repeat   INTEGER NOT NULL,
+            split_fold     INTEGER NOT NULL,
+            minority_class INTEGER NOT NULL,
+            train_counts   TEXT NOT NULL,
+            test_counts    TEXT NOT NULL,
+            realised_ir    REAL,
+            status         TEXT NOT NULL CHECK (status IN ('running', 'finished')),
+            started_at     TEXT NOT NULL,
+            finished_at    TEXT,
+            train_seconds  REAL,
+            imblab_version TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS runs_by_study ON runs(study_id, status);
+        CREATE TABLE IF NOT EXISTS metrics (
+            run_id  TEXT NOT NULL REFERENCES runs(run_id),
+            step    INTEGER NOT NULL,
+            epoch   REAL NOT NULL,
+            split   TEXT NOT NULL,
+            class   INTEGER,
+            metric  TEXT NOT NULL,
+            value   REAL
+        );
+        CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics(run_id, split, metric);
+        CREATE TABLE IF NOT EXISTS samples (
+            run_id  TEXT NOT NULL REFERENCES runs(run_id),
+            split   TEXT NOT NULL,
+            row_ids BLOB NOT NULL,
+            labels  BLOB NOT NULL,
+            PRIMARY KEY (run_id, split)
+        );
+        CREATE TABLE IF NOT EXISTS sample_signals (
+            run_id   TEXT NOT NULL REFERENCES runs(run_id),
+            step     INTEGER NOT NULL,
+            epoch    REAL NOT NULL,
+            split    TEXT NOT NULL,
+            p_true   BLOB NOT NULL,
+            margin   BLOB NOT NULL,
+            correct  BLOB NOT NULL,
+            PRIMARY KEY (run_id, split, step)
+        );
+        """;
+}

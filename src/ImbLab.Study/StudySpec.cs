@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImbLab.Core;
+
+namespace ImbLab.Study;
+
+/// <summary>The network and its training: everything that shapes one model's run apart from the data.</summary>
+internal sealed record ModelSpec
+{
+    public IReadOnlyList<int> Hidden { get; init; } = [64, 64, 64];
+    public string Activation { get; init; } = "relu";
+    public int Epochs { get; init; } = 100;
+    public int BatchSize { get; init; } = 32;
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 1e-3;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Epsilon { get; init; } = 1e-8;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; }
+
+    /// <summary>Log-spaced checkpoints (after update 1, 2, 4, ...) are taken inside this many first epochs.</summary>
+    public int EarlyEpochs { get; init; } = 2;
+
+    public IEnumerable<string> Problems()
+    {
+        if (Hidden.Count == 0) yield return "--hidden: at least one hidden layer is required (e.g. 64,64,64)";
+        foreach (var h in Hidden)
+            if (h < 1 || h > 65536) yield return $"--hidden: layer width {h} is out of range; accepted: 1..65536";
+        if (Activation is not ("relu" or "tanh")) yield return $"--activation: '{Activation}' is not known; accepted: relu, tanh";
+        if (Epochs < 1 || Epochs > 1_000_000) yield return $"--epochs: {Epochs} is out of range; accepted: 1..1000000";
+        if (BatchSize < 1) yield return $"--batch-size: {BatchSize} is out of range; accepted: >= 1";
+        if (Optimizer is not ("adam" or "sgd")) yield return $"--optimizer: '{Optimizer}' is not known; accepted: adam, sgd";
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"--lr: {LearningRate.ToString(CultureInfo.InvariantCulture)} must be a positive number";
+        if (!(Beta1 is >= 0 and < 1)) yield return $"beta1: {Beta1.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(Beta2 is >= 0 and < 1)) yield return $"beta2: {Beta2.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(Epsilon > 0)) yield return $"epsilon: {Epsilon.ToString(CultureInfo.InvariantCulture)} must be positive";
+        if (!(Momentum is >= 0 and < 1)) yield return $"momentum: {Momentum.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(WeightDecay >= 0)) yield return $"weight decay: {WeightDecay.ToString(CultureInfo.InvariantCulture)} must be >= 0";
+        if (EarlyEpochs < 0) yield return $"--early-epochs: {EarlyEpochs} must be >= 0";
+    }
+}
+
+/// <summary>One cell of the n_min x n_maj grid protocol.</summary>
+internal sealed record GridCell(int Minority, int Majority);
+
+/// <summary>
+/// A study: datasets x protocols x imbalance levels x seeds. Built from CLI options or read from a JSON study
+/// file (same field names, snake_case). Everything that changes results is in here, so its hash names the study.
+/// </summary>
+internal sealed record StudySpec
+{
+    public const string SyntheticDefault = "synthetic";
+
+    public string Name { get; init; } = "study";
+
+    /// <summary>Files or folders (a folder runs every dataset in it), or "synthetic[:key=value,...]".</summary>
+    public IReadOnlyList<string> Data { get; init; } = [SyntheticDefault];
+
+    public IReadOnlyList<string> Protocols { get; init; } = ["subsample-minority"];
+
+    public IReadOnlyList<double> Irs { get; init; } = [1, 10, 50, 100];
+
+    public IReadOnlyList<GridCell> Grid { get; init; } = [];
+
+    /// <summary>How many seeds; run seeds are Seed, Seed+1, ..., Seed+Seeds-1.</summary>
+    public int Seeds { get; init; } = 5;
+
+    public int Seed { get; init; }
+
+    /// <summary>holdout[:fraction] | kfold[:k] | repeated-kfold:KxR | keel.</summary>
+    public string Split { get; init; } = "holdout";
+
+    public ModelSpec Model { get; init; } = new();
+
+    public bool Impute { get; init; }
+
+    /// <summary>CSV only: the label column by name or 1-based index; the last column when empty.</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>Record per-sample signals (probability of the true class, margin, correctness) at every checkpoint.</summary>
+    public bool RecordSamples { get; init; } = true;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Every problem with the spec, at once, each naming its option.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Data.Count == 0) problems.Add("--data: no dataset given");
+        if (Protocols.Count == 0) problems.Add("--protocol: no protocol given");
+        foreach (var ir in Irs)
+            if (!(ir >= 1) || double.IsInfinity(ir)) problems.Add($"--ir: {ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1");
+        foreach (var cell in Grid)
+            if (cell.Minority < 1 || cell.Majority < 1) problems.Add($"--grid: {cell.Minority}x{cell.Majority} needs positive counts");
+        if (Seeds < 1 || Seeds > 10_000) problems.Add($"--seeds: {Seeds} is out of range; accepted: 1..10000");
+        if (Seed < 0) problems.Add($"--seed: {Seed} must be >= 0");
+        problems.AddRange(Model.Problems());
+        return problems;
+    }
+
+    public void Validate()
+    {
+        var problems = Problems();
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static StudySpec FromJsonFile(string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"--config: {path}: no such file");
+        try
+        {
+            return JsonSerializer.Deserialize<StudySpec>(File.ReadAllText(path), Json)
+                ?? throw new UsageException($"--config: {path}: the file holds null, expected a study object");
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } l ? $":{l + 1}" + (e.BytePositionInLine is { } c ? $":{c + 1}" : "") : "";
+            throw new UsageException($"--config: {path}{where}: {FirstSentence(e.Message)}");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". Path", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}
