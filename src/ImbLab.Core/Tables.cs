@@ -23,12 +23,15 @@ internal sealed class RawTable
         IReadOnlyList<string> classNames,
         double[] cells,
         int[] labels,
-        int[] lineNumbers)
+        int[] lineNumbers,
+        IReadOnlyList<string>? rowSources = null)
     {
         if (cells.Length != labels.Length * attributes.Count)
             throw new ArgumentException($"cells has {cells.Length} values, expected {labels.Length} x {attributes.Count}", nameof(cells));
         if (lineNumbers.Length != labels.Length)
             throw new ArgumentException("one line number per row is required", nameof(lineNumbers));
+        if (rowSources is not null && rowSources.Count != labels.Length)
+            throw new ArgumentException("one row source per row is required", nameof(rowSources));
         Source = source;
         Name = name;
         Attributes = attributes;
@@ -36,6 +39,7 @@ internal sealed class RawTable
         Cells = cells;
         Labels = labels;
         LineNumbers = lineNumbers;
+        RowSources = rowSources;
     }
 
     /// <summary>The file the table came from (as given by the user), used in every error message.</summary>
@@ -55,6 +59,16 @@ internal sealed class RawTable
 
     /// <summary>The 1-based line of the source file each row came from.</summary>
     public int[] LineNumbers { get; }
+
+    /// <summary>
+    /// The file each row came from, when a table combines several files (a KEEL fold's training and test
+    /// parts); null means every row came from <see cref="Source"/>. Lets error messages about a row name
+    /// the right file next to its <see cref="LineNumbers"/> entry.
+    /// </summary>
+    public IReadOnlyList<string>? RowSources { get; }
+
+    /// <summary>The file row <paramref name="row"/> came from.</summary>
+    public string SourceOf(int row) => RowSources is null ? Source : RowSources[row];
 
     public int Rows => Labels.Length;
 
