@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Data.Encoding;
+using ImbLab.Data.Readers;
 using ImbLab.Study.Planning;
 using Spectre.Console;
 using Spectre.Console.Cli;

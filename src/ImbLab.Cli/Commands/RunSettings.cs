@@ -11,7 +11,7 @@ namespace ImbLab.Cli.Commands;
 internal class RunSettings : CommandSettings
 {
     [CommandOption("--data <PATH>")]
-    [Description("Dataset files or folders (KEEL .dat, .arff, .csv), comma-separated or repeated; 'synthetic[:rows=..,dims=..,ir=..,sep=..,clusters=..]' for built-in data. Default: synthetic.")]
+    [Description("Dataset files or folders (KEEL .dat, .arff, .csv), comma-separated or repeated; 'synthetic[:rows=..,d=..,ir=..,sep=..,clusters=..]' for built-in data. Default: synthetic.")]
     public string[]? Data { get; init; }
 
     [CommandOption("--protocol <NAMES>")]

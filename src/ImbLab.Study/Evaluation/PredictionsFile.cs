@@ -1,7 +1,6 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using ImbLab.Core;
+using ImbLab.Data.Readers;
 
 namespace ImbLab.Study.Evaluation;
 
@@ -23,35 +22,28 @@ internal static class PredictionsFile
     public static Predictions Read(string path, string labelColumn = "label", string? scoreColumn = null, string? positive = null)
     {
         if (!File.Exists(path)) throw new UsageException($"--predictions: {path}: no such file");
-        using var reader = new StreamReader(path);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, TrimOptions = TrimOptions.Trim, BadDataFound = null };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader())
-            throw new DataFileException(path, 1, null, "empty file; expected a header row with a label column and score or probability columns");
-        var header = csv.HeaderRecord!;
-        var labelIndex = Array.FindIndex(header, h => h.Equals(labelColumn, StringComparison.OrdinalIgnoreCase));
-        if (labelIndex < 0)
-            throw new DataFileException(path, 1, null, $"no label column '{labelColumn}'; columns are {string.Join(", ", header)} (choose one with --label-column)");
+        // The same CSV reader as for datasets: delimiter detection, quoting, and file:line:column errors.
+        var table = TableReader.Read(path, new ReadOptions(labelColumn));
+        var header = table.Attributes.Select(a => a.Name).ToArray();
+        foreach (var (attribute, column) in table.Attributes.Select((a, i) => (a, i)))
+            if (attribute.Kind != AttributeKind.Numeric)
+                throw new DataFileException(path, null, null, $"column '{attribute.Name}' is not numeric; every column but the label must hold scores or probabilities");
+        for (var row = 0; row < table.Rows; row++)
+            for (var column = 0; column < header.Length; column++)
+                if (double.IsNaN(table.Cell(row, column)))
+                    throw new DataFileException(path, table.LineNumbers[row], null, $"missing value in column '{header[column]}'");
 
-        var rows = new List<(int Line, string Label, string[] Fields)>();
-        while (csv.Read())
-        {
-            var fields = new string[header.Length];
-            if (csv.Parser.Count != header.Length)
-                throw new DataFileException(path, csv.Parser.RawRow, null, $"found {csv.Parser.Count} fields, expected {header.Length} as in the header");
-            for (var i = 0; i < header.Length; i++) fields[i] = csv.GetField(i) ?? "";
-            if (fields[labelIndex].Length == 0) throw new DataFileException(path, csv.Parser.RawRow, labelIndex + 1, "missing label");
-            rows.Add((csv.Parser.RawRow, fields[labelIndex], fields));
-        }
-        if (rows.Count == 0) throw new DataFileException(path, 2, null, "no data rows after the header");
+        var rows = new List<(int Line, string Label, double[] Fields)>(table.Rows);
+        for (var row = 0; row < table.Rows; row++)
+            rows.Add((table.LineNumbers[row], table.ClassNames[table.Labels[row]], table.Cells.AsSpan(row * header.Length, header.Length).ToArray()));
 
         scoreColumn ??= header.Any(h => h.Equals("score", StringComparison.OrdinalIgnoreCase)) ? "score" : null;
         return scoreColumn is not null
-            ? FromScores(path, header, rows, labelIndex, scoreColumn, positive)
-            : FromProbabilities(path, header, rows, labelIndex, positive);
+            ? FromScores(path, header, rows, scoreColumn, positive)
+            : FromProbabilities(path, header, rows, positive);
     }
 
-    private static Predictions FromScores(string path, string[] header, List<(int Line, string Label, string[] Fields)> rows, int labelIndex,
+    private static Predictions FromScores(string path, string[] header, List<(int Line, string Label, double[] Fields)> rows,
         string scoreColumn, string? positive)
     {
         var scoreIndex = Array.FindIndex(header, h => h.Equals(scoreColumn, StringComparison.OrdinalIgnoreCase));
@@ -59,11 +51,11 @@ internal static class PredictionsFile
         var classNames = rows.Select(r => r.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (positive is not null && !classNames.Contains(positive)) classNames.Add(positive);
         if (classNames.Count != 2)
-            throw new DataFileException(path, null, labelIndex + 1, $"a score column needs exactly 2 classes, found {classNames.Count} ({string.Join(", ", classNames.Take(5))}); give one probability column per class instead");
+            throw new DataFileException(path, null, null, $"a score column needs exactly 2 classes, found {classNames.Count} ({string.Join(", ", classNames.Take(5))}); give one probability column per class instead");
         var labels = rows.Select(r => classNames.IndexOf(r.Label)).ToArray();
         var positiveClass = positive is not null ? classNames.IndexOf(positive) : Counts(labels, 2).Minority();
         var scores = new double[rows.Count];
-        for (var i = 0; i < rows.Count; i++) scores[i] = Number(path, rows[i].Line, scoreIndex, rows[i].Fields[scoreIndex]);
+        for (var i = 0; i < rows.Count; i++) scores[i] = rows[i].Fields[scoreIndex];
         var isProbability = scores.All(s => s is >= 0 and <= 1);
 
         // Probabilities are used as they are; any other score is read as a logit (sigmoid), which keeps its ranking
@@ -80,13 +72,12 @@ internal static class PredictionsFile
         return new Predictions(classNames, labels, probabilities, loss, positiveClass, isProbability ? "probability score" : "score (read as a logit)");
     }
 
-    private static Predictions FromProbabilities(string path, string[] header, List<(int Line, string Label, string[] Fields)> rows, int labelIndex,
+    private static Predictions FromProbabilities(string path, string[] header, List<(int Line, string Label, double[] Fields)> rows,
         string? positive)
     {
         var columns = new List<(int Index, string Class)>();
         for (var i = 0; i < header.Length; i++)
         {
-            if (i == labelIndex) continue;
             var name = header[i];
             foreach (var prefix in new[] { "p_", "prob_" })
                 if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) name = name[prefix.Length..];
@@ -97,7 +88,7 @@ internal static class PredictionsFile
         var classNames = columns.Select(c => c.Class).ToList();
         var unknown = rows.FirstOrDefault(r => !classNames.Contains(r.Label));
         if (unknown.Fields is not null)
-            throw new DataFileException(path, unknown.Line, labelIndex + 1, $"label '{unknown.Label}' has no probability column; columns are {string.Join(", ", classNames)}");
+            throw new DataFileException(path, unknown.Line, null, $"label '{unknown.Label}' has no probability column; columns are {string.Join(", ", classNames)}");
         var c = classNames.Count;
         var labels = rows.Select(r => classNames.IndexOf(r.Label)).ToArray();
         var probabilities = new float[rows.Count * c];
@@ -107,7 +98,7 @@ internal static class PredictionsFile
             var sum = 0.0;
             for (var k = 0; k < c; k++)
             {
-                var p = Number(path, rows[i].Line, columns[k].Index, rows[i].Fields[columns[k].Index]);
+                var p = rows[i].Fields[columns[k].Index];
                 if (p is < 0 or > 1) throw new DataFileException(path, rows[i].Line, columns[k].Index + 1, $"probability {p.ToString(CultureInfo.InvariantCulture)} is outside [0, 1]");
                 probabilities[i * c + k] = (float)p;
                 sum += p;
@@ -128,9 +119,4 @@ internal static class PredictionsFile
         foreach (var y in labels) counts[y]++;
         return counts;
     }
-
-    private static double Number(string path, int line, int column, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v
-            : throw new DataFileException(path, line, column + 1, $"'{text}' is not a number");
 }

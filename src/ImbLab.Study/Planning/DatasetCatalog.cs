@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using ImbLab.Core;
 using ImbLab.Data;
@@ -53,28 +52,10 @@ internal static partial class DatasetCatalog
     [GeneratedRegex(@"-\d+-\d+(tra|tst)\.dat$", RegexOptions.IgnoreCase)]
     private static partial Regex KeelFoldName();
 
-    /// <summary>synthetic[:rows=4000,dims=8,ir=1,sep=2,clusters=1,seed=N]</summary>
-    public static SyntheticSpec ParseSynthetic(string text)
+    private static SyntheticSpec ParseSynthetic(string text)
     {
-        var spec = new SyntheticSpec();
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0) return spec;
-        foreach (var part in text[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                throw new UsageException($"--data: '{text}': '{part}' is not key=number; accepted keys: rows, dims, ir, sep, clusters, seed");
-            spec = kv[0] switch
-            {
-                "rows" => spec with { Rows = checked((int)v) },
-                "dims" => spec with { Dimensions = checked((int)v) },
-                "ir" => spec with { ImbalanceRatio = v },
-                "sep" => spec with { Separation = v },
-                "clusters" => spec with { ClustersPerClass = checked((int)v) },
-                "seed" => spec with { Seed = checked((ulong)v) },
-                _ => throw new UsageException($"--data: '{text}': unknown key '{kv[0]}'; accepted keys: rows, dims, ir, sep, clusters, seed"),
-            };
-        }
+        var spec = SyntheticSpec.Parse(text);
+        spec.ThrowIfInvalid();
         return spec;
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Data.Encoding;
+using ImbLab.Data.Readers;
 
 namespace ImbLab.Study.Planning;
 

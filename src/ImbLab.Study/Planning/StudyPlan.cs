@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Data.Encoding;
+using ImbLab.Data.Readers;
 
 namespace ImbLab.Study.Planning;
 
@@ -61,7 +63,7 @@ internal sealed class StudyPlan
     public static StudyPlan Create(StudySpec spec, CancellationToken cancellationToken = default)
     {
         spec.Validate();
-        var protocols = spec.Protocols.Select(ProtocolNames.Parse).Distinct().ToList();
+        var protocols = spec.Protocols.Select(ProtocolKinds.Parse).Distinct().ToList();
         if (protocols.Contains(ProtocolKind.Grid) && spec.Grid.Count == 0)
             throw new UsageException("--protocol grid needs --grid cells, e.g. --grid 10x100,20x100,20x200");
         var split = SplitSpec.Parse(spec.Split);
@@ -103,7 +105,7 @@ internal sealed class StudyPlan
                     {
                         for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
                         {
-                            var config = new RunConfig(studyId, datasetConfig, splitConfig, ProtocolNames.Name(protocol), target.Level,
+                            var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name(), target.Level,
                                 target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
                                 spec.Model, spec.RecordSamples);
                             var json = JsonSerializer.Serialize(config, StudySpec.Json);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Data.Encoding;
+using ImbLab.Data.Readers;
 using ImbLab.Engine;
 using ImbLab.Study.Planning;
 using ImbLab.Study.Store;

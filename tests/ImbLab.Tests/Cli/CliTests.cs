@@ -15,7 +15,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Given_a_small_synthetic_study_When_run_with_json_Then_it_exits_0_and_reports_every_condition()
     {
-        var (exit, stdout, stderr) = CliHarness.Run(["study", "--data", "synthetic:rows=500,dims=4", "--ir", "1,4", "--seeds", "2",
+        var (exit, stdout, stderr) = CliHarness.Run(["study", "--data", "synthetic:rows=500,d=4", "--ir", "1,4", "--seeds", "2",
             "--out", _dir, "--json", .. Tiny]);
         Assert.True(exit == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -24,7 +24,7 @@ public sealed class CliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "imblab.db")));
 
         // Running it again resumes: nothing left to train.
-        var again = CliHarness.Run(["study", "--data", "synthetic:rows=500,dims=4", "--ir", "1,4", "--seeds", "2", "--out", _dir, "--json", .. Tiny]);
+        var again = CliHarness.Run(["study", "--data", "synthetic:rows=500,d=4", "--ir", "1,4", "--seeds", "2", "--out", _dir, "--json", .. Tiny]);
         Assert.Equal(0, again.Exit);
         using var doc2 = JsonDocument.Parse(again.Out);
         Assert.Equal(0, doc2.RootElement.GetProperty("outcome").GetProperty("runs_done").GetInt32());
@@ -44,7 +44,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Given_a_KEEL_file_When_trained_with_its_own_folds_Then_the_table_shows_every_epoch_per_class()
     {
-        var pima = Path.Combine(KeelCorpus.Folder, "pima", "pima.dat");
+        var pima = Path.Combine(ReaderFixtures.KeelCorpus(), "pima", "pima.dat");
         var (exit, stdout, stderr) = CliHarness.Run(["train", "--data", pima, "--split", "keel", "--protocol", "natural", .. Tiny]);
         Assert.Equal(2, exit); // keel split gives 5 folds -> 5 runs: train refuses with a usage error
         Assert.Contains("5 runs", stderr);
@@ -59,7 +59,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Given_a_KEEL_folder_When_shown_Then_every_dataset_is_listed_with_counts_and_IR()
     {
-        var (exit, stdout, stderr) = CliHarness.Run("datasets", "show", Path.Combine(KeelCorpus.Folder, "abalone19"), "--json");
+        var (exit, stdout, stderr) = CliHarness.Run("datasets", "show", Path.Combine(ReaderFixtures.KeelCorpus(), "abalone19"), "--json");
         Assert.True(exit == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var d = Assert.Single(doc.RootElement.EnumerateArray());
@@ -115,7 +115,7 @@ public sealed class CliTests : IDisposable
     {
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        var (exit, _, stderr) = CliHarness.Run(cts.Token, ["study", "--data", "synthetic:rows=300,dims=2", "--out", _dir, .. Tiny]);
+        var (exit, _, stderr) = CliHarness.Run(cts.Token, ["study", "--data", "synthetic:rows=300,d=2", "--out", _dir, .. Tiny]);
         Assert.Equal(130, exit);
         Assert.Contains("resume", stderr);
     }

@@ -15,7 +15,7 @@ public sealed class KillResumeTests : IDisposable
     [Fact]
     public void Given_a_study_killed_with_SIGKILL_When_run_again_Then_finished_runs_are_kept_and_the_rest_completed_without_duplicates()
     {
-        string[] args = ["study", "--data", "synthetic:rows=2000,dims=8", "--ir", "1,10", "--seeds", "6", "--epochs", "20",
+        string[] args = ["study", "--data", "synthetic:rows=2000,d=8", "--ir", "1,10", "--seeds", "6", "--epochs", "20",
             "--hidden", "32,32", "--threads", "1", "--out", _dir, "--json"];
         var store = Path.Combine(_dir, "imblab.db");
         var cli = Path.Combine(AppContext.BaseDirectory, "imblab.dll");

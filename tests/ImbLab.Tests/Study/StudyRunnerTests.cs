@@ -14,7 +14,7 @@ public sealed class StudyRunnerTests : IDisposable
 
     internal static StudySpec SmallSpec() => new()
     {
-        Data = ["synthetic:rows=600,dims=4"],
+        Data = ["synthetic:rows=600,d=4"],
         Protocols = ["subsample-minority", "fixed-n"],
         Irs = [1, 5],
         Seeds = 2,
@@ -112,7 +112,7 @@ public sealed class StudyRunnerTests : IDisposable
     [Fact]
     public void Given_an_infeasible_request_When_planned_Then_it_is_refused_before_anything_trains()
     {
-        var spec = SmallSpec() with { Data = ["synthetic:rows=600,dims=4,ir=20"], Protocols = ["subsample-minority"], Irs = [2] };
+        var spec = SmallSpec() with { Data = ["synthetic:rows=600,d=4,ir=20"], Protocols = ["subsample-minority"], Irs = [2] };
         var e = Assert.Throws<ImbLab.Core.InfeasibleException>(() => StudyPlan.Create(spec));
         Assert.Contains("feasible", e.Message);
     }
