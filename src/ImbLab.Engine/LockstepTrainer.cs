@@ -1,0 +1,146 @@
+using System.Runtime.ExceptionServices;
+using ImbLab.Core;
+
+namespace ImbLab.Engine;
+
+/// <summary>One model's training run: data, optimizer, schedule and the observer that sees its checkpoints.</summary>
+internal sealed record TrainingJob(
+    Mlp Model,
+    float[] Features,
+    int[] Labels,
+    int Rows,
+    OptimizerSettings Optimizer,
+    int Epochs,
+    int BatchSize,
+    ulong ShuffleSeed,
+    int EarlyEpochs,
+    ITrainingObserver Observer)
+{
+    public int StepsPerEpoch => (Rows + BatchSize - 1) / BatchSize;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Model is null) problems.Add("Model is null");
+        if (Features is null) problems.Add("Features is null");
+        if (Labels is null) problems.Add("Labels is null");
+        if (Optimizer is null) problems.Add("Optimizer is null");
+        else problems.AddRange(Optimizer.Validate());
+        if (Observer is null) problems.Add("Observer is null");
+        if (Rows < 1) problems.Add($"Rows is {Rows}; at least 1 is required");
+        if (Epochs < 0) problems.Add($"Epochs is {Epochs}; accepted: 0 or more");
+        if (BatchSize < 1) problems.Add($"BatchSize is {BatchSize}; at least 1 is required");
+        if (EarlyEpochs < 0) problems.Add($"EarlyEpochs is {EarlyEpochs}; accepted: 0 or more");
+        if (Model is null || Features is null || Labels is null || Rows < 1) return problems;
+        var shape = Model!.Shape;
+        if (Features!.Length < (long)Rows * shape.Inputs)
+            problems.Add($"Features has {Features.Length} values; {Rows} rows x {shape.Inputs} inputs are needed");
+        if (Labels!.Length < Rows) problems.Add($"Labels has {Labels.Length} values; {Rows} are needed");
+        else
+        {
+            for (var i = 0; i < Rows; i++)
+            {
+                if ((uint)Labels[i] >= (uint)shape.Classes)
+                {
+                    problems.Add($"Labels[{i}] is {Labels[i]}; accepted: 0..{shape.Classes - 1}");
+                    break;
+                }
+            }
+        }
+        return problems;
+    }
+}
+
+/// <summary>
+/// Trains many models at once on all cores. Each worker thread owns whole jobs and runs each to completion
+/// before taking the next (jobs are handed out in order). A model never crosses threads and there are no
+/// cross-thread reductions, so results are bit-identical whatever the thread count or scheduling.
+/// </summary>
+/// <remarks>
+/// Why not interleave models step by step within a worker: the engine has no per-operation overhead to
+/// amortise across models (unlike a framework's bmm), while one model's working set (parameters, transposed
+/// weights, gradient, Adam moments: ~180 KB for 8-64-64-64-2) fits in L2 only when models run one at a time.
+/// Interleaving 8 models per core would stream ~1.4 MB per step round and only lose cache locality.
+/// </remarks>
+internal static class LockstepTrainer
+{
+    public static void Train(IReadOnlyList<TrainingJob> jobs, int threads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var problems = jobs[i]?.Validate() ?? ["job is null"];
+            if (problems.Count > 0) throw new ArgumentException($"jobs[{i}]: {string.Join("; ", problems)}", nameof(jobs));
+        }
+        var models = new HashSet<Mlp>(ReferenceEqualityComparer.Instance);
+        foreach (var job in jobs)
+            if (!models.Add(job.Model)) throw new ArgumentException("two jobs share one Mlp instance; each job needs its own model", nameof(jobs));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var workers = Math.Min(threads, jobs.Count);
+        if (workers <= 1)
+        {
+            foreach (var job in jobs) Run(job, cancellationToken);
+            return;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = -1;
+        var failures = new Exception?[workers];
+        var pool = new Thread[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            var slot = w;
+            pool[w] = new Thread(() =>
+            {
+                try
+                {
+                    int index;
+                    while ((index = Interlocked.Increment(ref next)) < jobs.Count) Run(jobs[index], stop.Token);
+                }
+                catch (Exception e)
+                {
+                    failures[slot] = e;
+                    stop.Cancel();
+                }
+            })
+            { IsBackground = true, Name = $"ImbLab trainer {w}" };
+            pool[w].Start();
+        }
+        foreach (var t in pool) t.Join();
+        cancellationToken.ThrowIfCancellationRequested();
+        // A worker's own failure is the cause; the others were only stopped because of it.
+        var cause = failures.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? failures.FirstOrDefault(e => e is not null);
+        if (cause is not null) ExceptionDispatchInfo.Capture(cause).Throw();
+    }
+
+    private static void Run(TrainingJob job, CancellationToken cancellationToken)
+    {
+        var trainer = new MlpTrainer(job.Model, job.Optimizer, Math.Min(job.BatchSize, job.Rows));
+        var schedule = CheckpointSchedule.LogSpaced(job.StepsPerEpoch, job.EarlyEpochs);
+        var order = new int[job.Rows];
+        var step = 0;
+        Observe(job, trainer, schedule, step);
+        for (var epoch = 0; epoch < job.Epochs; epoch++)
+        {
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            new Rng(Rng.Derive(job.ShuffleSeed, "shuffle", epoch)).Shuffle(order.AsSpan());
+            for (var start = 0; start < job.Rows; start += job.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(job.BatchSize, job.Rows - start));
+                trainer.StepOnRows(job.Features, job.Labels, batch);
+                step++;
+                if (schedule.Contains(step)) Observe(job, trainer, schedule, step);
+            }
+        }
+        trainer.Publish();
+    }
+
+    private static void Observe(TrainingJob job, MlpTrainer trainer, CheckpointSchedule schedule, int step)
+    {
+        trainer.Publish();
+        var checkpoint = schedule.At(step);
+        job.Observer.OnCheckpoint(in checkpoint, job.Model);
+    }
+}

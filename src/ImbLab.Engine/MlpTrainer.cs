@@ -1,0 +1,217 @@
+namespace ImbLab.Engine;
+
+/// <summary>
+/// Trains one <see cref="Mlp"/>: owns the padded working parameters, the optimizer state and every scratch
+/// buffer, so a training step allocates nothing. The working copy is the truth while training; it is written
+/// back to the model by <see cref="Publish"/> (and by <see cref="Step"/>), and re-read whenever the model's
+/// <see cref="Mlp.Version"/> shows someone else changed it.
+/// </summary>
+/// <remarks>
+/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows held in one buffer; a
+/// per-class gradient is the same sweep with the rows of the other classes zeroed in that buffer.
+/// </remarks>
+internal sealed unsafe class MlpTrainer
+{
+    private readonly Layout _layout;
+    private readonly OptimizerSettings _optimizer;
+    private readonly AlignedBuffer _parameters;
+    private readonly AlignedBuffer _transposed;
+    private readonly AlignedBuffer _gradient;
+    private readonly AlignedBuffer _state1;
+    private readonly AlignedBuffer? _state2;
+    private AlignedBuffer _input = null!;
+    private AlignedBuffer[] _outputs = null!;
+    private AlignedBuffer[] _deltas = null!;
+    private int[] _labels = null!;
+    private int _capacity;
+    private long _syncedVersion = -1;
+
+    public MlpTrainer(Mlp model, OptimizerSettings optimizer, int batchCapacity = 64)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var problems = optimizer.Validate();
+        if (problems.Count > 0) throw new ArgumentException($"invalid optimizer settings: {string.Join("; ", problems)}", nameof(optimizer));
+        Model = model;
+        _optimizer = optimizer;
+        _layout = model.Layout;
+        _parameters = new AlignedBuffer(_layout.PaddedLength);
+        _transposed = new AlignedBuffer(_layout.TransposedLength);
+        _gradient = new AlignedBuffer(_layout.PaddedLength);
+        _state1 = new AlignedBuffer(_layout.PaddedLength);
+        if (optimizer.Kind == OptimizerKind.Adam) _state2 = new AlignedBuffer(_layout.PaddedLength);
+        EnsureCapacity(Math.Max(1, batchCapacity));
+        Pull();
+    }
+
+    public Mlp Model { get; }
+
+    /// <summary>Optimizer updates applied so far.</summary>
+    public int Steps { get; private set; }
+
+    private bool Fast => !Model.PortableKernels;
+
+    /// <summary>
+    /// Mean softmax cross-entropy of the batch at the model's current parameters, and its gradient with
+    /// respect to every parameter in the flat order W0, b0, W1, b1, ... (weight decay not included).
+    /// </summary>
+    public double LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows, Span<float> gradient)
+    {
+        if (gradient.Length != _layout.CanonicalLength)
+            throw new ArgumentException($"gradient has {gradient.Length} values; the model has {_layout.CanonicalLength} parameters", nameof(gradient));
+        LoadBatch(x, y, rows);
+        Pull();
+        var loss = ForwardBackward(rows);
+        _layout.Unpack(_gradient.Span, gradient);
+        return loss;
+    }
+
+    /// <summary>One optimizer update on the given batch; returns the batch loss before the update. The model is updated.</summary>
+    public double Step(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows)
+    {
+        LoadBatch(x, y, rows);
+        Pull();
+        var loss = ForwardBackward(rows);
+        Update();
+        Publish();
+        return loss;
+    }
+
+    /// <summary>The training loop's step: gathers the rows by index straight into the padded batch buffer, updates, and does not publish.</summary>
+    internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices)
+    {
+        var rows = rowIndices.Length;
+        EnsureCapacity(rows);
+        var inputs = _layout.In[0];
+        var ld = _layout.InPadded[0];
+        var dst = _input.Span;
+        for (var r = 0; r < rows; r++)
+        {
+            var row = rowIndices[r];
+            features.AsSpan(row * inputs, inputs).CopyTo(dst.Slice(r * ld, inputs));
+            _labels[r] = labels[row];
+        }
+        Pull();
+        var loss = ForwardBackward(rows);
+        Update();
+        return loss;
+    }
+
+    /// <summary>Writes the working parameters into the model.</summary>
+    public void Publish()
+    {
+        Pull();
+        _syncedVersion = Model.WriteFromPadded(_parameters.Span);
+    }
+
+    private void Pull()
+    {
+        if (_syncedVersion == Model.Version) return;
+        _layout.Pack(Model.Parameters, _parameters.Span);
+        _layout.Transpose(_parameters.Pointer, _transposed.Pointer);
+        _syncedVersion = Model.Version;
+    }
+
+    private void LoadBatch(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows)
+    {
+        var inputs = _layout.In[0];
+        var classes = _layout.Out[^1];
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "a batch needs at least one row");
+        if (x.Length < rows * inputs) throw new ArgumentException($"x has {x.Length} values; {rows} rows x {inputs} inputs are needed", nameof(x));
+        if (y.Length < rows) throw new ArgumentException($"y has {y.Length} labels; {rows} are needed", nameof(y));
+        EnsureCapacity(rows);
+        var ld = _layout.InPadded[0];
+        for (var r = 0; r < rows; r++)
+        {
+            if ((uint)y[r] >= (uint)classes) throw new ArgumentException($"y[{r}] is {y[r]}; accepted: 0..{classes - 1}", nameof(y));
+            x.Slice(r * inputs, inputs).CopyTo(_input.Span.Slice(r * ld, inputs));
+            _labels[r] = y[r];
+        }
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _capacity) return;
+        _capacity = Math.Max(rows, _capacity * 2);
+        _input = new AlignedBuffer(_capacity * _layout.InPadded[0]);
+        _outputs = new AlignedBuffer[_layout.LayerCount];
+        _deltas = new AlignedBuffer[_layout.LayerCount];
+        for (var l = 0; l < _layout.LayerCount; l++)
+        {
+            _outputs[l] = new AlignedBuffer(_capacity * _layout.OutPadded[l]);
+            _deltas[l] = new AlignedBuffer(_capacity * _layout.OutPadded[l]);
+        }
+        _labels = new int[_capacity];
+    }
+
+    /// <summary>Forward, loss, and the full gradient into the padded gradient buffer. Returns the mean loss.</summary>
+    private double ForwardBackward(int rows)
+    {
+        var fast = Fast;
+        var layout = _layout;
+        var p = _parameters.Pointer;
+        var g = _gradient.Pointer;
+        ForwardPass.Run(fast, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
+        var last = layout.LayerCount - 1;
+        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows);
+        var relu = layout.Shape.Activation == Activation.Relu;
+        for (var l = last; l >= 0; l--)
+        {
+            var delta = _deltas[l].Pointer;
+            var ldd = layout.OutPadded[l];
+            var x = l == 0 ? _input.Pointer : _outputs[l - 1].Pointer;
+            var ldx = layout.InPadded[l];
+            // dW = delta^T x: A is delta read transposed (row o of A is column o of delta).
+            Kernels.Gemm(fast, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
+            Kernels.ColumnSums(fast, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
+            if (l == 0) break;
+            // delta_prev = (delta W) * act'(x): W is the padded [out x in] copy, the derivative read from x itself.
+            var prev = _deltas[l - 1].Pointer;
+            Kernels.Gemm(fast, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
+                relu ? Epilogue.ReluMask : Epilogue.None, relu ? x : null);
+            if (!relu) Kernels.TanhBackward(prev, x, ldx, rows, ldx);
+        }
+        return loss;
+    }
+
+    private double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows)
+    {
+        double total = 0;
+        var scale = 1.0 / rows;
+        Span<double> e = stackalloc double[classes];
+        for (var r = 0; r < rows; r++)
+        {
+            var z = logits + r * ld;
+            var d = delta + r * ld;
+            double max = z[0];
+            for (var c = 1; c < classes; c++) max = Math.Max(max, z[c]);
+            double sum = 0;
+            for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
+            var y = _labels[r];
+            total += Math.Log(sum) + max - z[y];
+            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * scale);
+            for (var c = classes; c < ld; c++) d[c] = 0f;
+        }
+        return total * scale;
+    }
+
+    private void Update()
+    {
+        Steps++;
+        var o = _optimizer;
+        var p = _parameters.Pointer;
+        var n = _layout.PaddedLength;
+        if (o.Kind == OptimizerKind.Adam)
+        {
+            var bc1 = 1 - Math.Pow(o.Beta1, Steps);
+            var bc2 = 1 - Math.Pow(o.Beta2, Steps);
+            Kernels.Adam(Fast, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
+                (float)(o.LearningRate / bc1), (float)Math.Sqrt(bc2), (float)o.Epsilon, (float)o.WeightDecay);
+        }
+        else
+        {
+            Kernels.Sgd(Fast, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
+        }
+        _layout.Transpose(p, _transposed.Pointer);
+    }
+}
