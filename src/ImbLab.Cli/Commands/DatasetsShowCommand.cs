@@ -42,7 +42,7 @@ internal sealed record DatasetInfo(
 
 internal sealed class DatasetsShowCommand(IAnsiConsole console) : Command<DatasetsShowSettings>
 {
-    protected override int Execute(CommandContext context, DatasetsShowSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, DatasetsShowSettings settings, CancellationToken cancellationToken)
     {
         var sources = DatasetCatalog.Resolve([settings.Path]);
         var infos = new List<DatasetInfo>();

@@ -30,7 +30,7 @@ internal sealed class EvaluateSettings : CommandSettings
 
 internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSettings>
 {
-    protected override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var p = PredictionsFile.Read(settings.Predictions, settings.LabelColumn, settings.ScoreColumn, settings.Positive);
         var m = ClassificationMetrics.Compute(p.Probabilities, p.ClassNames.Count, p.Labels, p.PositiveClass, p.Loss);

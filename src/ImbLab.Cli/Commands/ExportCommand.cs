@@ -33,7 +33,7 @@ internal sealed class ExportSettings : CommandSettings
 
 internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettings>
 {
-    protected override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {
         if (!settings.Format.Equals("csv", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--format: '{settings.Format}' is not supported; accepted: csv");

@@ -35,7 +35,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
 {
     public const string StoreFile = "imblab.db";
 
-    protected override Task<int> ExecuteAsync(CommandContext context, StudySettings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, StudySettings settings, CancellationToken cancellationToken)
     {
         var start = settings.Config is null ? new StudySpec() : StudySpec.FromJsonFile(settings.Config);
         var spec = settings.Apply(start) with
@@ -86,7 +86,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         return Task.FromResult(ImbLabApp.Ok);
     }
 
-    private static void Announce(IAnsiConsole errors, Planning.StudyPlan plan, string storePath) =>
+    private static void Announce(IAnsiConsole errors, ImbLab.Study.Planning.StudyPlan plan, string storePath) =>
         errors.MarkupLine($"study {plan.StudyId}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
 
     public static Table SummaryTable(IReadOnlyList<SummaryRow> rows)

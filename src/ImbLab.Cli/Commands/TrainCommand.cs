@@ -28,7 +28,7 @@ internal sealed class TrainSettings : RunSettings
 /// <summary>One run, printed as a per-epoch, per-class table. It is a one-run study, so it shares every code path with `study`.</summary>
 internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 {
-    protected override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         // With an --ir but no --protocol, the study's own design (subsample the minority) is meant.
         var protocol = settings.Ir is null ? "natural" : "subsample-minority";

@@ -28,7 +28,7 @@ internal static class CsvExporter
                          "split_repeat", "split_fold", "minority_class", "minority_label", "train_counts", "test_counts", "realised_ir",
                          "train_seconds", "imblab_version", "config_json" })
                 csv.WriteField(h);
-            csv.NextRecord();
+            csv.EndRecord();
             long n = 0;
             foreach (var r in runs)
             {
@@ -40,11 +40,11 @@ internal static class CsvExporter
                 csv.WriteField(r.Protocol);
                 csv.WriteField(r.Level);
                 csv.WriteField(Num(r.RequestedIr));
-                csv.WriteField(r.Seed);
-                csv.WriteField(r.SeedIndex);
-                csv.WriteField(r.SplitRepeat);
-                csv.WriteField(r.SplitFold);
-                csv.WriteField(r.MinorityClass);
+                csv.WriteField(Int(r.Seed));
+                csv.WriteField(Int(r.SeedIndex));
+                csv.WriteField(Int(r.SplitRepeat));
+                csv.WriteField(Int(r.SplitFold));
+                csv.WriteField(Int(r.MinorityClass));
                 csv.WriteField(d is null ? "" : d.ClassNames[r.MinorityClass]);
                 csv.WriteField(string.Join(";", r.TrainCounts));
                 csv.WriteField(string.Join(";", r.TestCounts));
@@ -52,7 +52,7 @@ internal static class CsvExporter
                 csv.WriteField(Num(r.TrainSeconds));
                 csv.WriteField(r.ImbLabVersion);
                 csv.WriteField(r.ConfigJson);
-                csv.NextRecord();
+                csv.EndRecord();
                 n++;
             }
             return n;
@@ -61,7 +61,7 @@ internal static class CsvExporter
         files.Add(Write(Path.Combine(folder, "metrics.csv"), csv =>
         {
             foreach (var h in new[] { "run_id", "step", "epoch", "split", "class", "class_label", "role", "metric", "value" }) csv.WriteField(h);
-            csv.NextRecord();
+            csv.EndRecord();
             long n = 0;
             foreach (var (runId, m) in store.Metrics())
             {
@@ -69,7 +69,7 @@ internal static class CsvExporter
                 var run = runById[runId];
                 var names = datasets.GetValueOrDefault(run.DatasetId)?.ClassNames;
                 csv.WriteField(runId);
-                csv.WriteField(m.Step);
+                csv.WriteField(Int(m.Step));
                 csv.WriteField(Num(m.Epoch));
                 csv.WriteField(m.Split);
                 csv.WriteField(m.Class?.ToString(CultureInfo.InvariantCulture) ?? "");
@@ -77,7 +77,7 @@ internal static class CsvExporter
                 csv.WriteField(Role(run, m.Class));
                 csv.WriteField(m.Metric);
                 csv.WriteField(Num(m.Value));
-                csv.NextRecord();
+                csv.EndRecord();
                 n++;
             }
             return n;
@@ -88,7 +88,7 @@ internal static class CsvExporter
             files.Add(Write(Path.Combine(folder, "samples.csv"), csv =>
             {
                 foreach (var h in new[] { "run_id", "split", "step", "epoch", "sample", "class", "role", "p_true", "margin", "correct" }) csv.WriteField(h);
-                csv.NextRecord();
+                csv.EndRecord();
                 long n = 0;
                 foreach (var run in runs)
                 {
@@ -101,15 +101,15 @@ internal static class CsvExporter
                         {
                             csv.WriteField(run.RunId);
                             csv.WriteField(s.Split);
-                            csv.WriteField(s.Step);
+                            csv.WriteField(Int(s.Step));
                             csv.WriteField(Num(s.Epoch));
-                            csv.WriteField(ids.RowIds[i]);
-                            csv.WriteField(ids.Labels[i]);
+                            csv.WriteField(Int(ids.RowIds[i]));
+                            csv.WriteField(Int(ids.Labels[i]));
                             csv.WriteField(Role(run, ids.Labels[i]));
                             csv.WriteField(Num(s.TrueClassProbability[i]));
                             csv.WriteField(Num(s.Margin[i]));
-                            csv.WriteField(s.Correct[i] ? 1 : 0);
-                            csv.NextRecord();
+                            csv.WriteField(s.Correct[i] ? "1" : "0");
+                            csv.EndRecord();
                             n++;
                         }
                     }
@@ -124,6 +124,8 @@ internal static class CsvExporter
     private static string Role(RunRow run, int? cls) =>
         cls is not { } c ? "" : c == run.MinorityClass ? "minority" : c == StudySummary.MajorityOf(run) ? "majority" : "other";
 
+    private static string Int(long v) => v.ToString(CultureInfo.InvariantCulture);
+
     private static string Num(double? v) => v is not { } x || double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
 
     private static ExportedFile Write(string path, Func<CsvWriter, long> body)
@@ -131,7 +133,7 @@ internal static class CsvExporter
         var temporary = path + ".partial";
         long rows;
         using (var writer = new StreamWriter(temporary))
-        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
+        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true))
         {
             rows = body(csv);
         }

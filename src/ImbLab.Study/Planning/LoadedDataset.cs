@@ -81,7 +81,7 @@ internal sealed class LoadedDataset
                 fingerprint = DatasetFingerprint.Of([source.FilePath, .. folds.SelectMany(f => new[] { f.Train, f.Test })]);
                 break;
             case SplitKind.HoldOut:
-                splits.AddRange(Splitter.HoldOut(whole.Labels, split.TestFraction, splitSeed).Select(s => new SplitData(whole, s)));
+                splits.Add(new SplitData(whole, Splitter.HoldOut(whole.Labels, split.TestFraction, splitSeed)));
                 break;
             case SplitKind.KFold:
                 splits.AddRange(Splitter.StratifiedKFold(whole.Labels, split.Folds, splitSeed).Select(s => new SplitData(whole, s)));
