@@ -41,7 +41,13 @@ internal static class ClassificationMetrics
     // Class tallies live on the stack up to this many classes; beyond it (never in this project) they are allocated.
     private const int StackClasses = 64;
 
-    /// <summary>Computes every metric of one set of predictions in O(n log n) (one sort per ranked class).</summary>
+    /// <summary>
+    /// Computes every metric of one set of predictions: one pass for the confusion counts, then one sort per ranked
+    /// class (a linear-time radix sort from 512 rows up, a comparison sort below). Buffers come from the shared
+    /// array pool, so a call allocates only its result; it keeps no state and is safe to call from several threads.
+    /// Labels outside [0, classes) and mismatched lengths are programming errors (ArgumentException): a predictions
+    /// file is validated by its reader before it gets here.
+    /// </summary>
     /// <param name="probabilities">Rows x <paramref name="classes"/>, row-major.</param>
     /// <param name="classes">Number of classes, at least 2.</param>
     /// <param name="labels">True class of each row, in [0, classes).</param>
