@@ -5,7 +5,8 @@ Run with the system interpreter (Debian's python3-sklearn / python3-imblearn):
 
     /usr/bin/python3 tools/reference/metrics_goldens.py tests/ImbLab.Tests/Fixtures/Metrics/metrics_goldens.json
 
-Undefined values are written as JSON null and read back as NaN by the .NET tests.
+Undefined values are written as JSON null and read back as NaN by the .NET tests. Float32 probabilities are
+written as the shortest decimal strings that parse back to the same float32.
 
 Where ImbLab's documented conventions differ from the library's defaults, this script applies them explicitly
 (each place says so), so that the fixture records the convention, not an accident of a library version:
@@ -119,7 +120,8 @@ def make_case(name, probs32, labels, classes, positive, loss=None):
         "classes": classes,
         "positive_class": positive,
         "labels": labels.tolist(),
-        "probabilities": probs.ravel().tolist(),
+        # Shortest decimal strings that round-trip float32: compact, and parsed straight to float on the .NET side.
+        "probabilities": [np.format_float_positional(v, unique=True, trim="-") for v in probs32.ravel()],
         "loss_per_sample": loss.tolist() if given else [],
         "expected": expected(probs, labels, classes, positive, loss),
     }
@@ -210,6 +212,19 @@ def compute_cases():
     logits[:, 2] -= 10
     probs = np.exp(logits - logsumexp(logits, axis=1, keepdims=True)).astype(np.float32)
     cases.append(make_case("multiclass_never_predicted", probs, labels, 3, 0))
+    # Epoch-sized inputs (abalone19: 4174 rows, IR ~129), large enough for ImbLab's radix-sort path.
+    n = 4174
+    labels = np.zeros(n, dtype=int)
+    labels[rng.choice(n, size=32, replace=False)] = 1
+    signal = rng.normal(size=n) * 3 + 2.5 * labels - 4
+    p1 = (1 / (1 + np.exp(-signal))).astype(np.float32)
+    cases.append(binary_case("binary_epoch_sized_float", labels, p1, 1))
+    cases.append(binary_case("binary_epoch_sized_ties", labels, np.round(p1, 3), 1))
+    n = 1500
+    labels = random_labels(n, 3, 0.1)
+    logits = np.round(rng.normal(size=(n, 3)) * 3 + 2 * np.eye(3)[labels], 1)
+    probs = np.exp(logits - logsumexp(logits, axis=1, keepdims=True)).astype(np.float32)
+    cases.append(make_case("multiclass_large", probs, labels, 3, 0))
     return cases
 
 
@@ -255,7 +270,7 @@ def main():
         "softmax": softmax_cases(),
     }
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(fixture, f, allow_nan=False)
+        json.dump(fixture, f, allow_nan=False, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {out}: {len(fixture['compute'])} compute, {len(fixture['rank'])} rank, "
           f"{len(fixture['softmax'])} softmax cases")

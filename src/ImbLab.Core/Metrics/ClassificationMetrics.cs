@@ -41,7 +41,13 @@ internal static class ClassificationMetrics
     // Class tallies live on the stack up to this many classes; beyond it (never in this project) they are allocated.
     private const int StackClasses = 64;
 
-    /// <summary>Computes every metric of one set of predictions in O(n log n) (one sort per ranked class).</summary>
+    /// <summary>
+    /// Computes every metric of one set of predictions: one pass for the confusion counts, then one sort per ranked
+    /// class (a linear-time radix sort from 512 rows up, a comparison sort below). Buffers come from the shared
+    /// array pool, so a call allocates only its result; it keeps no state and is safe to call from several threads.
+    /// Labels outside [0, classes) and mismatched lengths are programming errors (ArgumentException): a predictions
+    /// file is validated by its reader before it gets here.
+    /// </summary>
     /// <param name="probabilities">Rows x <paramref name="classes"/>, row-major.</param>
     /// <param name="classes">Number of classes, at least 2.</param>
     /// <param name="labels">True class of each row, in [0, classes).</param>
@@ -175,14 +181,14 @@ internal static class ClassificationMetrics
     private static (double RocAuc, double PrAuc) RankedMetrics(ReadOnlySpan<float> probabilities, int classes, ReadOnlySpan<int> labels, int positiveClass)
     {
         var rows = labels.Length;
-        var keys = ArrayPool<double>.Shared.Rent(rows);
-        var flags = ArrayPool<bool>.Shared.Rent(rows);
+        var buffer = ArrayPool<ulong>.Shared.Rent(2 * rows);
         try
         {
+            var packed = buffer.AsSpan(0, rows);
+            var scratch = buffer.AsSpan(rows, rows);
             if (classes == 2)
             {
-                Fill(probabilities, classes, labels, positiveClass, keys, flags);
-                var r = SortAndRank(keys.AsSpan(0, rows), flags.AsSpan(0, rows));
+                var r = Rank(Pack(probabilities, classes, labels, positiveClass, packed, scratch));
                 return (r.RocAuc, r.AveragePrecision);
             }
 
@@ -190,8 +196,7 @@ internal static class ClassificationMetrics
             int rocCount = 0, apCount = 0;
             for (var c = 0; c < classes; c++)
             {
-                Fill(probabilities, classes, labels, c, keys, flags);
-                var r = SortAndRank(keys.AsSpan(0, rows), flags.AsSpan(0, rows));
+                var r = Rank(Pack(probabilities, classes, labels, c, packed, scratch));
                 if (!double.IsNaN(r.RocAuc))
                 {
                     rocSum += r.RocAuc;
@@ -207,18 +212,65 @@ internal static class ClassificationMetrics
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(keys);
-            ArrayPool<bool>.Shared.Return(flags);
+            ArrayPool<ulong>.Shared.Return(buffer);
         }
     }
 
-    private static void Fill(ReadOnlySpan<float> probabilities, int classes, ReadOnlySpan<int> labels, int positive, double[] keys, bool[] flags)
+    /// <summary>
+    /// Packs each row's score for <paramref name="positive"/> and its one-vs-rest label into one sortable word:
+    /// the float's order-preserving bit pattern above, the label in bit 0. Plain words sort faster than keys with an
+    /// item array (and by radix in linear time), and equal floats still share the upper bits, so ties stay exact.
+    /// Scores must not be NaN.
+    /// </summary>
+    private static ReadOnlySpan<ulong> Pack(ReadOnlySpan<float> probabilities, int classes, ReadOnlySpan<int> labels, int positive, Span<ulong> packed, Span<ulong> scratch)
     {
-        for (var i = 0; i < labels.Length; i++)
+        for (var i = 0; i < packed.Length; i++)
         {
-            keys[i] = probabilities[i * classes + positive];
-            flags[i] = labels[i] == positive;
+            // + 0f turns -0 into +0: equal values must have equal bits.
+            var bits = BitConverter.SingleToUInt32Bits(probabilities[i * classes + positive] + 0f);
+            var ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+            packed[i] = ((ulong)ordered << 1) | (labels[i] == positive ? 1UL : 0UL);
         }
+        if (packed.Length < RadixThreshold) packed.Sort();
+        else RadixSort33(packed, scratch);
+        return packed;
+    }
+
+    // Below this many rows clearing the 2048 histogram buckets three times costs more than a comparison sort.
+    private const int RadixThreshold = 512;
+    private const int RadixBits = 11;
+
+    /// <summary>
+    /// Stable LSD radix sort of words that use only their low 33 bits, three passes of 11 bits, skipping a pass whose
+    /// digit is the same in every word (common: probabilities share the exponent's high bits).
+    /// </summary>
+    private static void RadixSort33(Span<ulong> keys, Span<ulong> scratch)
+    {
+        const int buckets = 1 << RadixBits;
+        const ulong mask = buckets - 1;
+        Span<int> offsets = stackalloc int[buckets];
+        var source = keys;
+        var target = scratch;
+        var inKeys = true;
+        for (var shift = 0; shift < 33; shift += RadixBits)
+        {
+            offsets.Clear();
+            foreach (var k in source) offsets[(int)((k >> shift) & mask)]++;
+            if (offsets[(int)((source[0] >> shift) & mask)] == source.Length) continue;
+            var running = 0;
+            for (var b = 0; b < buckets; b++)
+            {
+                var count = offsets[b];
+                offsets[b] = running;
+                running += count;
+            }
+            foreach (var k in source) target[offsets[(int)((k >> shift) & mask)]++] = k;
+            var swap = source;
+            source = target;
+            target = swap;
+            inKeys = !inKeys;
+        }
+        if (!inKeys) source.CopyTo(keys);
     }
 
     private static Ranked RankedFromScores(ReadOnlySpan<double> scores, ReadOnlySpan<bool> isPositive)
@@ -232,32 +284,45 @@ internal static class ClassificationMetrics
 
         var keys = ArrayPool<double>.Shared.Rent(n);
         var flags = ArrayPool<bool>.Shared.Rent(n);
+        var buffer = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
-            scores.CopyTo(keys);
-            isPositive.CopyTo(flags);
-            return SortAndRank(keys.AsSpan(0, n), flags.AsSpan(0, n));
+            var sortedKeys = keys.AsSpan(0, n);
+            var sortedFlags = flags.AsSpan(0, n);
+            scores.CopyTo(sortedKeys);
+            isPositive.CopyTo(sortedFlags);
+            sortedKeys.Sort(sortedFlags);
+
+            // A double and a flag do not fit one word, so after sorting each score is replaced by its tie group's
+            // index, which preserves order and ties, and the shared walk reads the same packed form.
+            var packed = buffer.AsSpan(0, n);
+            ulong group = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (i > 0 && sortedKeys[i] != sortedKeys[i - 1]) group++;
+                packed[i] = (group << 1) | (sortedFlags[i] ? 1UL : 0UL);
+            }
+            return Rank(packed);
         }
         finally
         {
             ArrayPool<double>.Shared.Return(keys);
             ArrayPool<bool>.Shared.Return(flags);
+            ArrayPool<ulong>.Shared.Return(buffer);
         }
     }
 
     private readonly record struct Ranked(double RocAuc, double AveragePrecision);
 
     /// <summary>
-    /// Sorts the scores (carrying the labels along) once, then reads both ROC AUC and AP off the sorted order,
-    /// walking groups of equal scores so that ties are exact. Scores must not be NaN.
+    /// Reads ROC AUC and AP off one ascending order of packed (score group &lt;&lt; 1 | is positive) words, walking
+    /// groups of equal scores so that ties are exact. Both metrics share the single sort.
     /// </summary>
-    private static Ranked SortAndRank(Span<double> keys, Span<bool> positive)
+    private static Ranked Rank(ReadOnlySpan<ulong> sorted)
     {
-        keys.Sort(positive);
-        var n = keys.Length;
+        var n = sorted.Length;
         var totalPositives = 0;
-        foreach (var p in positive)
-            if (p) totalPositives++;
+        foreach (var v in sorted) totalPositives += (int)(v & 1);
         var totalNegatives = n - totalPositives;
 
         // ROC, ascending: each positive beats the negatives below its group and ties half of those in it.
@@ -268,10 +333,10 @@ internal static class ClassificationMetrics
         {
             var end = start;
             long groupPositives = 0;
-            var key = keys[start];
-            while (end < n && keys[end] == key)
+            var key = sorted[start] >> 1;
+            while (end < n && sorted[end] >> 1 == key)
             {
-                if (positive[end]) groupPositives++;
+                groupPositives += (long)(sorted[end] & 1);
                 end++;
             }
             var groupNegatives = end - start - groupPositives;
@@ -283,7 +348,7 @@ internal static class ClassificationMetrics
             ? twiceWins / (2.0 * totalPositives * totalNegatives)
             : double.NaN;
 
-        // AP, descending thresholds: each threshold's recall step times its precision.
+        // AP, thresholds descending: each threshold's recall step times its precision.
         var ap = double.NaN;
         if (totalPositives > 0)
         {
@@ -293,11 +358,11 @@ internal static class ClassificationMetrics
             {
                 var start = end;
                 var groupPositives = 0;
-                var key = keys[end - 1];
-                while (start > 0 && keys[start - 1] == key)
+                var key = sorted[end - 1] >> 1;
+                while (start > 0 && sorted[start - 1] >> 1 == key)
                 {
                     start--;
-                    if (positive[start]) groupPositives++;
+                    groupPositives += (int)(sorted[start] & 1);
                 }
                 truePositives += groupPositives;
                 if (groupPositives > 0) sum += groupPositives * ((double)truePositives / (n - start));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using ImbLab.Core;
 using Xunit;
@@ -40,7 +41,8 @@ public sealed class MetricsGoldenTests
         var c = Case("compute", name);
         var classes = c.GetProperty("classes").GetInt32();
         var labels = Ints(c.GetProperty("labels"));
-        var probabilities = Doubles(c.GetProperty("probabilities")).Select(v => (float)v).ToArray();
+        var probabilities = c.GetProperty("probabilities").EnumerateArray()
+            .Select(v => float.Parse(v.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
         var losses = Doubles(c.GetProperty("loss_per_sample"));
         var e = c.GetProperty("expected");
 

@@ -135,6 +135,36 @@ public sealed class MetricsPropertyTests
     }
 
     [Fact]
+    public void Given_epoch_sized_predictions_When_computing_Then_rankings_equal_the_one_vs_rest_scalar_functions()
+    {
+        // Large inputs take Compute's packed radix-sort path; RocAuc/AveragePrecision on doubles take the other one.
+        var gen =
+            from classes in Gen.Int[2, 3]
+            from n in Gen.Int[512, 3000]
+            from coarse in Gen.Bool
+            from cells in Gen.Float[0f, 1f].Array[n * classes]
+            from labels in Gen.Int[0, classes - 1].Array[n]
+            select (classes, labels, Probabilities: Normalised(coarse ? cells.Select(v => MathF.Round(v, 2)).ToArray() : cells, classes));
+        gen.Sample(d =>
+        {
+            var m = ClassificationMetrics.Compute(d.Probabilities, d.classes, d.labels, positiveClass: 1);
+
+            var classes = d.classes == 2 ? [1] : Enumerable.Range(0, d.classes).ToArray();
+            var rocs = new List<double>();
+            var aps = new List<double>();
+            foreach (var c in classes)
+            {
+                var scores = Enumerable.Range(0, d.labels.Length).Select(i => (double)d.Probabilities[i * d.classes + c]).ToArray();
+                var positive = d.labels.Select(y => y == c).ToArray();
+                rocs.Add(ClassificationMetrics.RocAuc(scores, positive));
+                aps.Add(ClassificationMetrics.AveragePrecision(scores, positive));
+            }
+            MetricsAssert.Close(rocs.Average(), m.RocAuc, 1e-12, "roc");
+            MetricsAssert.Close(aps.Average(), m.PrAuc, 1e-12, "ap");
+        }, iter: 40, threads: 1);
+    }
+
+    [Fact]
     public void Given_any_predictions_When_rows_are_permuted_Then_nothing_changes()
     {
         GenPredictions.Sample(d =>
