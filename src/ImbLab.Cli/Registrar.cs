@@ -30,6 +30,15 @@ internal sealed class Registrar : ITypeRegistrar
     {
         if (type is null) return null;
         if (_factories.TryGetValue(type, out var factory)) return factory();
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+        {
+            // "All registered T": at most the one registered, else none.
+            var element = type.GetGenericArguments()[0];
+            var single = _factories.TryGetValue(element, out var f) ? f() : null;
+            var array = Array.CreateInstance(element, single is null ? 0 : 1);
+            if (single is not null) array.SetValue(single, 0);
+            return array;
+        }
         if (type.IsAbstract || type.IsInterface) return null;
         return Create(type);
     }

@@ -10,6 +10,23 @@ internal static class OptionLists
     public static List<string> Strings(IEnumerable<string>? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
+    /// <summary>
+    /// Dataset lists: comma-separated like every list, except that key=value parts stay with the synthetic spec
+    /// before them (`--data synthetic:rows=500,d=4,pima.dat` is two datasets).
+    /// </summary>
+    public static List<string> Datasets(IEnumerable<string>? values)
+    {
+        var items = new List<string>();
+        foreach (var token in Strings(values))
+        {
+            var continuesSynthetic = items.Count > 0 && items[^1].StartsWith("synthetic:", StringComparison.OrdinalIgnoreCase)
+                && token.Contains('=', StringComparison.Ordinal) && !File.Exists(token) && !Directory.Exists(token);
+            if (continuesSynthetic) items[^1] += "," + token;
+            else items.Add(token);
+        }
+        return items;
+    }
+
     public static List<double> Doubles(string option, IEnumerable<string>? values) =>
         Strings(values).Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
             ? d

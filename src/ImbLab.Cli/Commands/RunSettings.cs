@@ -100,7 +100,7 @@ internal class RunSettings : CommandSettings
         };
         return start with
         {
-            Data = Data is null ? start.Data : OptionLists.Strings(Data),
+            Data = Data is null ? start.Data : OptionLists.Datasets(Data),
             Protocols = Protocol is null ? start.Protocols : OptionLists.Strings(Protocol),
             Irs = Ir is null ? start.Irs : OptionLists.Doubles("--ir", Ir),
             Grid = Grid is null ? start.Grid : OptionLists.Grid(Grid),

@@ -18,7 +18,7 @@ internal sealed record ImbalanceTarget(string Level, double? RequestedIr, int Mi
 /// Plans and applies imbalance protocols on the training part of a split. Counts are derived from a
 /// requested IR by rounding halves away from zero. Protocols other than natural are binary: with two
 /// classes the minority is Core's <c>Minority()</c> and the majority the other class (so a tie gives
-/// class 0 the minority role, class 1 the majority).
+/// class 1 the minority role, class 0 the majority).
 /// </summary>
 internal static class ImbalanceProtocols
 {

@@ -158,7 +158,7 @@ public sealed class ImbalanceProtocolsTests
             var irs = irList.Distinct().ToArray();
             var minorityClass = (int)(seed % 2);
             var trainCounts = minorityClass == 1 ? new[] { aMaj, aMin } : [aMin, aMaj];
-            if (aMin == aMaj) minorityClass = 0; // ties: class 0 takes the minority role
+            if (aMin == aMaj) minorityClass = 1; // ties: the higher index takes the minority role (Core's Minority())
             var (labels, trainRows, testRows) = Layout(trainCounts, seed);
             var testBefore = testRows.ToArray();
 

@@ -1,0 +1,23 @@
+using ImbLab.Study.Store;
+using Xunit;
+
+namespace ImbLab.Tests.Study;
+
+internal static class StoreAssert
+{
+    /// <summary>Every finished run has each (step, split, class, metric) exactly once, and every epoch end from 0 to the last.</summary>
+    public static void EveryRunCompleteOnce(StudyStore store, int epochs)
+    {
+        foreach (var run in store.Runs())
+        {
+            var metrics = store.Metrics(run.RunId).Select(m => m.Record).ToList();
+            var keys = metrics.Select(m => (m.Step, m.Split, m.Class, m.Metric)).ToList();
+            Assert.Equal(keys.Count, keys.Distinct().Count());
+            foreach (var split in new[] { "train", "test" })
+            {
+                var ends = metrics.Where(m => m.Split == split && m.Metric == "accuracy" && m.Epoch == Math.Floor(m.Epoch)).Select(m => (int)m.Epoch);
+                Assert.Equal(Enumerable.Range(0, epochs + 1), ends);
+            }
+        }
+    }
+}
