@@ -15,6 +15,11 @@ internal static class Program
             cancellation.Cancel();
         };
         var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return await ImbLabApp.RunAsync(args, AnsiConsole.Console, errors, cancellation.Token).ConfigureAwait(false);
+        var output = AnsiConsole.Console;
+        // Redirected output has no terminal width; Spectre would assume 80 columns and fold every table.
+        if (Console.IsOutputRedirected) output.Profile.Width = 160;
+        // An error is one line, however narrow: never fold it when stderr goes to a file or a pipe.
+        if (Console.IsErrorRedirected) errors.Profile.Width = 4096;
+        return await ImbLabApp.RunAsync(args, output, errors, cancellation.Token).ConfigureAwait(false);
     }
 }

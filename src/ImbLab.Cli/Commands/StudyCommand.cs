@@ -77,11 +77,12 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         }
         else
         {
-            console.Write(SummaryTable(summary));
+            WriteSummary(console, summary);
             console.MarkupLine($"study [bold]{outcome.StudyId}[/]: {outcome.RunsDone} runs trained, {outcome.RunsSkipped} already finished and kept" +
                 (outcome.RunsRedone > 0 ? $", {outcome.RunsRedone} interrupted runs redone" : "") +
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
-            console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]   (export: imblab export {Markup.Escape(storePath)} --format csv)");
+            console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]");
+            console.MarkupLine($"[grey]CSV: imblab export {Markup.Escape(storePath)} --format csv[/]");
         }
         return Task.FromResult(ImbLabApp.Ok);
     }
@@ -89,23 +90,28 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     private static void Announce(IAnsiConsole errors, ImbLab.Study.Planning.StudyPlan plan, string storePath) =>
         errors.MarkupLine($"study {plan.StudyId}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
 
-    public static Table SummaryTable(IReadOnlyList<SummaryRow> rows)
+    /// <summary>One compact table per dataset, so it stays readable in an 80-column terminal.</summary>
+    public static void WriteSummary(IAnsiConsole console, IReadOnlyList<SummaryRow> rows)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Last epoch, mean ± sd over seeds (minority = smaller training class)");
-        foreach (var h in new[] { "dataset", "protocol", "level", "runs", "train min/maj", "train recall min", "test recall min", "test recall maj", "test bal. acc.", "test ROC AUC" })
-            table.AddColumn(new TableColumn(h).RightAligned());
-        foreach (var r in rows)
+        console.MarkupLine("[bold]Last epoch[/], mean±sd over seeds; min = the training part's minority class, maj = its majority");
+        foreach (var dataset in rows.GroupBy(r => r.Dataset))
         {
-            table.AddRow(Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), r.Runs.ToString(CultureInfo.InvariantCulture),
-                $"{r.TrainMinority:F0}/{r.TrainMajority:F0}", Format(r.TrainMinorityRecall), Format(r.TestMinorityRecall),
-                Format(r.TestMajorityRecall), Format(r.TestBalancedAccuracy), Format(r.TestRocAuc));
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(dataset.Key));
+            foreach (var h in new[] { "protocol", "level", "n", "train min/maj", "train rec min", "test rec min", "test rec maj", "test bal acc", "test AUC" })
+                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+            foreach (var r in dataset)
+            {
+                table.AddRow(r.Protocol, Markup.Escape(r.Level), r.Runs.ToString(CultureInfo.InvariantCulture),
+                    $"{r.TrainMinority:F0}/{r.TrainMajority:F0}", Format(r.TrainMinorityRecall), Format(r.TestMinorityRecall),
+                    Format(r.TestMajorityRecall), Format(r.TestBalancedAccuracy), Format(r.TestRocAuc));
+            }
+            console.Write(table);
         }
-        return table;
     }
 
     public static string Format(SeedStat s) => s.N == 0 ? "n/a"
-        : double.IsNaN(s.Sd) ? s.Mean.ToString("F3", CultureInfo.InvariantCulture)
-        : $"{s.Mean.ToString("F3", CultureInfo.InvariantCulture)} ± {s.Sd.ToString("F3", CultureInfo.InvariantCulture)}";
+        : double.IsNaN(s.Sd) ? s.Mean.ToString("F2", CultureInfo.InvariantCulture)
+        : $"{s.Mean.ToString("F2", CultureInfo.InvariantCulture)}±{s.Sd.ToString("F2", CultureInfo.InvariantCulture)}";
 
     /// <summary>Drives the Spectre progress bar: epochs done out of epochs to do, so the ETA moves smoothly.</summary>
     private sealed class Progress(ProgressTask task) : IProgress<StudyProgress>
