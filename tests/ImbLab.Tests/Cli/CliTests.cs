@@ -120,3 +120,52 @@ public sealed class CliTests : IDisposable
         Assert.Contains("resume", stderr);
     }
 }
+
+public sealed class CliBadFileTests
+{
+    public static TheoryData<string> BadFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Readers"), "bad-*").Order(StringComparer.Ordinal))
+        {
+            // In CSV, a non-numeric or unknown nominal value makes the column nominal (types are inferred), so the file is valid.
+            var name = Path.GetFileName(f);
+            if (name is "bad-nonnumeric.csv" or "bad-unknownnominal.csv") continue;
+            data.Add(name);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void Given_a_bad_file_When_shown_or_studied_Then_exit_1_and_one_line_naming_the_file(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Readers", name);
+        foreach (var args in new[] { new[] { "datasets", "show", path }, ["study", "--data", path, "--protocol", "natural", "--epochs", "1", "--out", Path.GetTempPath()] })
+        {
+            var (exit, _, stderr) = CliHarness.Run(args);
+            Assert.Equal(1, exit);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var line = Assert.Single(lines);
+            Assert.StartsWith("error: ", line);
+            Assert.Contains(name, line);
+        }
+    }
+
+    [Fact]
+    public void Given_a_file_with_missing_values_When_studied_Then_exit_1_naming_line_and_column_and_impute_makes_it_run()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Readers", "missing.dat");
+        var dir = Directory.CreateTempSubdirectory("imblab-missing-").FullName;
+        try
+        {
+            var (exit, _, stderr) = CliHarness.Run("study", "--data", path, "--protocol", "natural", "--seeds", "1", "--epochs", "1", "--split", "holdout:0.5", "--out", dir);
+            Assert.Equal(1, exit);
+            Assert.Matches(@"missing\.dat:\d+:\d+: .*--impute", stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
