@@ -47,10 +47,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
             {
                 store = StudyStore.Open(settings.Out, create: true);
                 store.UpsertStudy(plan.StudyId, spec.ToJson());
-                var d = plan.Datasets[0];
-                store.UpsertDataset(new DatasetRow(d.DatasetId, d.Name, d.Source.Display, d.Fingerprint, d.Whole.Rows, d.Whole.Attributes.Count,
-                    d.Whole.Attributes.Count(a => a.Kind == Core.AttributeKind.Numeric), d.Whole.Attributes.Count(a => a.Kind == Core.AttributeKind.Nominal),
-                    d.Whole.ClassNames, d.Whole.ClassCounts(), d.DetailsJson));
+                store.UpsertDataset(StudyService.Describe(plan.Datasets[0]));
                 sink = new TeeSink(memory, new StoreSink(store));
             }
             new StudyRunner(settings.ResolveThreads()).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);

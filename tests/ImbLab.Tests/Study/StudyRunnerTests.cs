@@ -89,8 +89,7 @@ public sealed class StudyRunnerTests : IDisposable
         {
             using var store = StudyStore.Open(path, create: true);
             store.UpsertStudy(plan.StudyId, spec.ToJson());
-            foreach (var d in plan.Datasets)
-                store.UpsertDataset(new DatasetRow(d.DatasetId, d.Name, d.Source.Display, d.Fingerprint, d.Whole.Rows, d.Whole.Attributes.Count, d.Whole.Attributes.Count, 0, d.Whole.ClassNames, d.Whole.ClassCounts(), "{}"));
+            foreach (var d in plan.Datasets) store.UpsertDataset(StudyService.Describe(d));
             new StudyRunner(threads: 1, groupSize: 2).Run(plan, new StoreSink(store), new HashSet<string>(), 0, progress, cancel.Token);
         });
 
