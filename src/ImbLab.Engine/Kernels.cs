@@ -247,20 +247,61 @@ internal static unsafe class Kernels
         }
     }
 
-    /// <summary>t[p * ldt + o] = w[o * ldw + p] for o &lt; rows, p &lt; cols.</summary>
-    public static void Transpose(float* w, nint ldw, float* t, nint ldt, int rows, int cols)
+    /// <summary>t[p * rows + o] = w[o * cols + p]; rows and cols are multiples of 8.</summary>
+    public static void Transpose(bool fast, float* w, float* t, int rows, int cols)
     {
-        for (var o = 0; o < rows; o++)
+        if (!(fast && Accelerated))
         {
-            var src = w + o * ldw;
-            var dst = t + o;
-            for (var p = 0; p < cols; p++) dst[p * ldt] = src[p];
+            for (var o = 0; o < rows; o++)
+                for (var p = 0; p < cols; p++) t[p * rows + o] = w[o * cols + p];
+            return;
+        }
+        for (var o = 0; o < rows; o += 8)
+        {
+            for (var p = 0; p < cols; p += 8)
+            {
+                var src = w + o * cols + p;
+                var r0 = Avx.LoadVector256(src);
+                var r1 = Avx.LoadVector256(src + cols);
+                var r2 = Avx.LoadVector256(src + 2 * cols);
+                var r3 = Avx.LoadVector256(src + 3 * cols);
+                var r4 = Avx.LoadVector256(src + 4 * cols);
+                var r5 = Avx.LoadVector256(src + 5 * cols);
+                var r6 = Avx.LoadVector256(src + 6 * cols);
+                var r7 = Avx.LoadVector256(src + 7 * cols);
+                var t0 = Avx.UnpackLow(r0, r1);
+                var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3);
+                var t3 = Avx.UnpackHigh(r2, r3);
+                var t4 = Avx.UnpackLow(r4, r5);
+                var t5 = Avx.UnpackHigh(r4, r5);
+                var t6 = Avx.UnpackLow(r6, r7);
+                var t7 = Avx.UnpackHigh(r6, r7);
+                var s0 = Avx.Shuffle(t0, t2, 0x44);
+                var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44);
+                var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44);
+                var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44);
+                var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                var dst = t + p * rows + o;
+                Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(dst + rows, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(dst + 2 * rows, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(dst + 3 * rows, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(dst + 4 * rows, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(dst + 5 * rows, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(dst + 6 * rows, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(dst + 7 * rows, Avx.Permute2x128(s3, s7, 0x31));
+            }
         }
     }
 
     /// <summary>
     /// torch.optim.Adam (single-tensor path, torch 1.13): g += wd p; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-    /// p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps).
+    /// p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps). The vector path multiplies by 1 / sqrt(bc2) instead of
+    /// dividing (one division and one square root per parameter are the step's cost; the difference is an ulp).
     /// </summary>
     public static void Adam(bool fast, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
         float stepSize, float bc2Sqrt, float eps, float weightDecay)
@@ -274,7 +315,7 @@ internal static unsafe class Kernels
             var v1b1 = Vector256.Create(oneMinusB1);
             var v1b2 = Vector256.Create(oneMinusB2);
             var vstep = Vector256.Create(stepSize);
-            var vbc2 = Vector256.Create(bc2Sqrt);
+            var vbc2 = Vector256.Create(1f / bc2Sqrt);
             var veps = Vector256.Create(eps);
             var vwd = Vector256.Create(weightDecay);
             var decay = weightDecay != 0f;
@@ -287,7 +328,7 @@ internal static unsafe class Kernels
                 var vv = Avx.Add(Avx.Multiply(Avx.LoadVector256(v + i), vb2), Avx.Multiply(Avx.Multiply(gv, gv), v1b2));
                 Avx.Store(m + i, mv);
                 Avx.Store(v + i, vv);
-                var denom = Avx.Add(Avx.Divide(Avx.Sqrt(vv), vbc2), veps);
+                var denom = Fma.MultiplyAdd(Avx.Sqrt(vv), vbc2, veps);
                 Avx.Store(p + i, Avx.Subtract(pv, Avx.Multiply(vstep, Avx.Divide(mv, denom))));
             }
         }

@@ -130,7 +130,7 @@ internal sealed unsafe class Mlp
         }
         if (_packedVersion == Version) return;
         _layout.Pack(_parameters, _packed.Span);
-        _layout.Transpose(_packed.Pointer, _transposed!.Pointer);
+        _layout.Transpose(!PortableKernels, _packed.Pointer, _transposed!.Pointer);
         _packedVersion = Version;
     }
 

@@ -108,7 +108,7 @@ internal sealed unsafe class MlpTrainer
     {
         if (_syncedVersion == Model.Version) return;
         _layout.Pack(Model.Parameters, _parameters.Span);
-        _layout.Transpose(_parameters.Pointer, _transposed.Pointer);
+        _layout.Transpose(Fast, _parameters.Pointer, _transposed.Pointer);
         _syncedVersion = Model.Version;
     }
 
@@ -212,6 +212,6 @@ internal sealed unsafe class MlpTrainer
         {
             Kernels.Sgd(Fast, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
         }
-        _layout.Transpose(p, _transposed.Pointer);
+        _layout.Transpose(Fast, p, _transposed.Pointer);
     }
 }
