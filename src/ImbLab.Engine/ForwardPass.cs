@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImbLab.Engine;
 
 /// <summary>The forward pass shared by training and prediction: one fused GEMM + bias + activation per layer.</summary>
@@ -7,6 +9,7 @@ internal static unsafe class ForwardPass
     /// <param name="transposed">Forward-orientation weights from <see cref="Layout.Transpose"/>.</param>
     /// <param name="input">rows x Inputs values, row stride <paramref name="inputStride"/>.</param>
     /// <param name="outputs">One buffer per layer, each at least rows x OutPadded[l]; the last holds the logits.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool fast, Layout layout, float* padded, float* transposed, float* input, nint inputStride, int rows, AlignedBuffer[] outputs)
     {
         var last = layout.LayerCount - 1;

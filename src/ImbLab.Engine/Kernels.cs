@@ -36,6 +36,7 @@ internal static unsafe class Kernels
         else GemmScalar(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemmScalar(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc,
         int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
     {
@@ -206,6 +207,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>sums[j] = sum over rows of x[r * ld + j], for j &lt; n (n a multiple of 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(bool fast, float* x, nint ld, int rows, int n, float* sums)
     {
         if (fast && Accelerated)
@@ -227,6 +229,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>In place tanh over rows x n (stride ld).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh(float* x, nint ld, int rows, int n)
     {
         for (var r = 0; r < rows; r++)
@@ -237,6 +240,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>delta *= 1 - y^2 (the tanh derivative expressed through the layer's output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(float* delta, float* y, nint ld, int rows, int n)
     {
         for (var r = 0; r < rows; r++)
@@ -248,6 +252,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>t[p * rows + o] = w[o * cols + p]; rows and cols are multiples of 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(bool fast, float* w, float* t, int rows, int cols)
     {
         if (!(fast && Accelerated))
@@ -303,6 +308,7 @@ internal static unsafe class Kernels
     /// p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps). The vector path multiplies by 1 / sqrt(bc2) instead of
     /// dividing (one division and one square root per parameter are the step's cost; the difference is an ulp).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam(bool fast, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
         float stepSize, float bc2Sqrt, float eps, float weightDecay)
     {
@@ -345,6 +351,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>torch.optim.SGD with momentum (dampening 0, not Nesterov): g += wd p; buf = mu buf + g (buf = g on the first step); p -= lr buf.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgd(bool fast, float* p, float* g, float* buf, int length, float lr, float momentum, float weightDecay, bool first)
     {
         var mu = first ? 0f : momentum;

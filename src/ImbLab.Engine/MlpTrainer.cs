@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImbLab.Engine;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace ImbLab.Engine;
 /// <remarks>
 /// The backward pass starts from per-sample output deltas (softmax - onehot) / rows held in one buffer; a
 /// per-class gradient is the same sweep with the rows of the other classes zeroed in that buffer.
+/// Hot methods are compiled fully optimised at first call: tiered compilation would otherwise run a whole short
+/// training job in unoptimised tier-0 code before the background tier-1 compile lands.
 /// </remarks>
 internal sealed unsafe class MlpTrainer
 {
@@ -78,6 +82,7 @@ internal sealed unsafe class MlpTrainer
     }
 
     /// <summary>The training loop's step: gathers the rows by index straight into the padded batch buffer, updates, and does not publish.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices)
     {
         var rows = rowIndices.Length;
@@ -145,6 +150,7 @@ internal sealed unsafe class MlpTrainer
     }
 
     /// <summary>Forward, loss, and the full gradient into the padded gradient buffer. Returns the mean loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ForwardBackward(int rows)
     {
         var fast = Fast;
@@ -174,6 +180,7 @@ internal sealed unsafe class MlpTrainer
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows)
     {
         double total = 0;
@@ -195,6 +202,7 @@ internal sealed unsafe class MlpTrainer
         return total * scale;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
         Steps++;
