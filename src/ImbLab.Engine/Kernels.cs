@@ -10,8 +10,24 @@ internal enum Epilogue
     None,
     /// <summary>max(x, 0): the forward relu fused into the layer.</summary>
     Relu,
-    /// <summary>x where mask &gt; 0, else 0: the relu derivative fused into the backward pass (mask = the layer's relu output).</summary>
+    /// <summary>x where mask &gt; 0, else 0: the relu derivative in the backward pass (mask = the layer's relu output).</summary>
     ReluMask,
+}
+
+/// <summary>An epilogue as a type, so the JIT compiles one branch-free microkernel per epilogue.</summary>
+internal interface IEpilogue
+{
+    static abstract Vector256<float> Apply(Vector256<float> v);
+}
+
+internal readonly struct NoEpilogue : IEpilogue
+{
+    public static Vector256<float> Apply(Vector256<float> v) => v;
+}
+
+internal readonly struct ReluEpilogue : IEpilogue
+{
+    public static Vector256<float> Apply(Vector256<float> v) => Avx.Max(v, Vector256<float>.Zero);
 }
 
 /// <summary>
@@ -21,6 +37,9 @@ internal enum Epilogue
 /// </summary>
 internal static unsafe class Kernels
 {
+    private static readonly AlignedBuffer Zeros = new(32);
+    private static readonly float* ZeroBlock = Zeros.Pointer;
+
     /// <summary>Whether this machine runs the vectorised path.</summary>
     public static bool Accelerated { get; } = Avx2.IsSupported && Fma.IsSupported;
 
@@ -69,6 +88,19 @@ internal static unsafe class Kernels
     private static void GemmAvx(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc,
         int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
     {
+        if (epilogue == Epilogue.ReluMask)
+        {
+            // A separate pass: fused into the microkernel, the mask loads cost an accumulator spill per iteration.
+            GemmAvx(a, ars, acs, b, ldb, c, ldc, m, n, k, bias, Epilogue.None, null);
+            for (var r = 0; r < m; r++)
+            {
+                var cr = c + r * ldc;
+                var mr = mask + r * ldc;
+                for (var j = 0; j < n; j += 8)
+                    Avx.Store(cr + j, Avx.And(Avx.LoadVector256(cr + j), Avx.CompareGreaterThan(Avx.LoadVector256(mr + j), Vector256<float>.Zero)));
+            }
+            return;
+        }
         var i = 0;
         // 4 rows x 32 columns: 16 accumulators, 4 loads + 4 broadcasts per 16 FMAs.
         for (; i + 4 <= m; i += 4)
@@ -77,45 +109,13 @@ internal static unsafe class Kernels
             var j = 0;
             for (; j + 32 <= n; j += 32)
             {
-                Vector256<float> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
-                if (bias != null)
+                var bj = bias == null ? null : bias + j;
+                var cj = c + i * ldc + j;
+                switch (epilogue)
                 {
-                    c00 = c10 = c20 = c30 = Avx.LoadVector256(bias + j);
-                    c01 = c11 = c21 = c31 = Avx.LoadVector256(bias + j + 8);
-                    c02 = c12 = c22 = c32 = Avx.LoadVector256(bias + j + 16);
-                    c03 = c13 = c23 = c33 = Avx.LoadVector256(bias + j + 24);
+                    case Epilogue.Relu: Block4x32<ReluEpilogue>(a0, ars, acs, b + j, ldb, cj, ldc, k, bj); break;
+                    default: Block4x32<NoEpilogue>(a0, ars, acs, b + j, ldb, cj, ldc, k, bj); break;
                 }
-                else
-                {
-                    c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = Vector256<float>.Zero;
-                }
-                var ap = a0;
-                var bp = b + j;
-                for (var p = 0; p < k; p++)
-                {
-                    var b0 = Avx.LoadVector256(bp);
-                    var b1 = Avx.LoadVector256(bp + 8);
-                    var b2 = Avx.LoadVector256(bp + 16);
-                    var b3 = Avx.LoadVector256(bp + 24);
-                    var x = Vector256.Create(ap[0]);
-                    c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01); c02 = Fma.MultiplyAdd(x, b2, c02); c03 = Fma.MultiplyAdd(x, b3, c03);
-                    x = Vector256.Create(ap[ars]);
-                    c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11); c12 = Fma.MultiplyAdd(x, b2, c12); c13 = Fma.MultiplyAdd(x, b3, c13);
-                    x = Vector256.Create(ap[2 * ars]);
-                    c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21); c22 = Fma.MultiplyAdd(x, b2, c22); c23 = Fma.MultiplyAdd(x, b3, c23);
-                    x = Vector256.Create(ap[3 * ars]);
-                    c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31); c32 = Fma.MultiplyAdd(x, b2, c32); c33 = Fma.MultiplyAdd(x, b3, c33);
-                    ap += acs;
-                    bp += ldb;
-                }
-                var r0 = i * ldc + j;
-                Put(c, mask, r0, c00, epilogue); Put(c, mask, r0 + 8, c01, epilogue); Put(c, mask, r0 + 16, c02, epilogue); Put(c, mask, r0 + 24, c03, epilogue);
-                var r1 = r0 + ldc;
-                Put(c, mask, r1, c10, epilogue); Put(c, mask, r1 + 8, c11, epilogue); Put(c, mask, r1 + 16, c12, epilogue); Put(c, mask, r1 + 24, c13, epilogue);
-                var r2 = r1 + ldc;
-                Put(c, mask, r2, c20, epilogue); Put(c, mask, r2 + 8, c21, epilogue); Put(c, mask, r2 + 16, c22, epilogue); Put(c, mask, r2 + 24, c23, epilogue);
-                var r3 = r2 + ldc;
-                Put(c, mask, r3, c30, epilogue); Put(c, mask, r3 + 8, c31, epilogue); Put(c, mask, r3 + 16, c32, epilogue); Put(c, mask, r3 + 24, c33, epilogue);
             }
             for (; j < n; j += 8)
             {
@@ -204,6 +204,57 @@ internal static unsafe class Kernels
                 Put(c, mask, i * ldc + j, Avx.Add(c0, d0), epilogue);
             }
         }
+    }
+
+    /// <summary>
+    /// The main microkernel: a 4 x 32 block of C in 16 accumulators. Kept in its own method so the register
+    /// allocator sees only this loop (inside the big kernel it spilled an accumulator every iteration).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x32<TEpilogue>(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc, int k, float* bias)
+        where TEpilogue : struct, IEpilogue
+    {
+        // One straight-line initialisation (no branch joining two sets of values before the loop) keeps all
+        // 16 accumulators in registers; a missing bias reads a block of zeros instead.
+        if (bias == null) bias = ZeroBlock;
+        Vector256<float> c00 = Avx.LoadVector256(bias), c01 = Avx.LoadVector256(bias + 8), c02 = Avx.LoadVector256(bias + 16), c03 = Avx.LoadVector256(bias + 24);
+        Vector256<float> c10 = Avx.LoadVector256(bias), c11 = Avx.LoadVector256(bias + 8), c12 = Avx.LoadVector256(bias + 16), c13 = Avx.LoadVector256(bias + 24);
+        Vector256<float> c20 = Avx.LoadVector256(bias), c21 = Avx.LoadVector256(bias + 8), c22 = Avx.LoadVector256(bias + 16), c23 = Avx.LoadVector256(bias + 24);
+        Vector256<float> c30 = Avx.LoadVector256(bias), c31 = Avx.LoadVector256(bias + 8), c32 = Avx.LoadVector256(bias + 16), c33 = Avx.LoadVector256(bias + 24);
+        var a1 = a + ars;
+        var a2 = a + 2 * ars;
+        var a3 = a + 3 * ars;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            var b2 = Avx.LoadVector256(b + 16);
+            var b3 = Avx.LoadVector256(b + 24);
+            var x = Vector256.Create(*a);
+            c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01); c02 = Fma.MultiplyAdd(x, b2, c02); c03 = Fma.MultiplyAdd(x, b3, c03);
+            x = Vector256.Create(*a1);
+            c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11); c12 = Fma.MultiplyAdd(x, b2, c12); c13 = Fma.MultiplyAdd(x, b3, c13);
+            x = Vector256.Create(*a2);
+            c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21); c22 = Fma.MultiplyAdd(x, b2, c22); c23 = Fma.MultiplyAdd(x, b3, c23);
+            x = Vector256.Create(*a3);
+            c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31); c32 = Fma.MultiplyAdd(x, b2, c32); c33 = Fma.MultiplyAdd(x, b3, c33);
+            a += acs; a1 += acs; a2 += acs; a3 += acs;
+            b += ldb;
+        }
+        Store<TEpilogue>(c, c00, c01, c02, c03);
+        Store<TEpilogue>(c + ldc, c10, c11, c12, c13);
+        Store<TEpilogue>(c + 2 * ldc, c20, c21, c22, c23);
+        Store<TEpilogue>(c + 3 * ldc, c30, c31, c32, c33);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TEpilogue>(float* c, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+        where TEpilogue : struct, IEpilogue
+    {
+        Avx.Store(c, TEpilogue.Apply(v0));
+        Avx.Store(c + 8, TEpilogue.Apply(v1));
+        Avx.Store(c + 16, TEpilogue.Apply(v2));
+        Avx.Store(c + 24, TEpilogue.Apply(v3));
     }
 
     /// <summary>sums[j] = sum over rows of x[r * ld + j], for j &lt; n (n a multiple of 8).</summary>
