@@ -9,8 +9,10 @@ public unsafe class KernelBenchmarks
 {
     private AlignedBuffer _x = null!, _w = null!, _wt = null!, _bias = null!, _y = null!, _delta = null!, _dw = null!, _m = null!, _v = null!;
 
-    [Params(false, true)]
-    public bool Portable { get; set; }
+    [Params("Intrinsics", "Vector", "Scalar")]
+    public string Path { get; set; } = "Intrinsics";
+
+    private KernelPath Kernel => Kernels.Resolve(Enum.Parse<KernelPath>(Path));
 
     [GlobalSetup]
     public void Setup()
@@ -37,19 +39,19 @@ public unsafe class KernelBenchmarks
 
     [Benchmark(Description = "forward 32x64x64 + bias + relu")]
     public void Forward() =>
-        Kernels.Gemm(!Portable, _x.Pointer, 64, 1, _wt.Pointer, 64, _y.Pointer, 64, 32, 64, 64, _bias.Pointer, Epilogue.Relu, null);
+        Kernels.Gemm(Kernel, _x.Pointer, 64, 1, _wt.Pointer, 64, _y.Pointer, 64, 32, 64, 64, _bias.Pointer, Epilogue.Relu, null);
 
     [Benchmark(Description = "weight gradient dW = D^T X (64x64, k=32)")]
     public void WeightGradient() =>
-        Kernels.Gemm(!Portable, _delta.Pointer, 1, 64, _x.Pointer, 64, _dw.Pointer, 64, 64, 64, 32, null, Epilogue.None, null);
+        Kernels.Gemm(Kernel, _delta.Pointer, 1, 64, _x.Pointer, 64, _dw.Pointer, 64, 64, 64, 32, null, Epilogue.None, null);
 
     [Benchmark(Description = "input gradient dX = D W, relu mask (32x64, k=64)")]
     public void InputGradient() =>
-        Kernels.Gemm(!Portable, _delta.Pointer, 64, 1, _w.Pointer, 64, _y.Pointer, 64, 32, 64, 64, null, Epilogue.ReluMask, _x.Pointer);
+        Kernels.Gemm(Kernel, _delta.Pointer, 64, 1, _w.Pointer, 64, _y.Pointer, 64, 32, 64, 64, null, Epilogue.ReluMask, _x.Pointer);
 
     [Benchmark(Description = "Adam over 9000 parameters")]
     public void Adam() =>
-        Kernels.Adam(!Portable, _w.Pointer, _dw.Pointer, _m.Pointer, _v.Pointer, 4096, 0.9f, 0.999f, 1e-9f, 0.5f, 1e-8f, 0f);
+        Kernels.Adam(Kernel, _w.Pointer, _dw.Pointer, _m.Pointer, _v.Pointer, 4096, 0.9f, 0.999f, 1e-9f, 0.5f, 1e-8f, 0f);
 }
 
 /// <summary>One epoch of workload W (105 steps + evaluation of all 4174 rows), and one training step, on one core.</summary>

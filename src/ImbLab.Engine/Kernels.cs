@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,6 +13,17 @@ internal enum Epilogue
     Relu,
     /// <summary>x where mask &gt; 0, else 0: the relu derivative in the backward pass (mask = the layer's relu output).</summary>
     ReluMask,
+}
+
+/// <summary>Which implementation of the kernels runs. A path the machine lacks falls back to the next one.</summary>
+internal enum KernelPath
+{
+    /// <summary>AVX2 + FMA through System.Runtime.Intrinsics (x64): the fast path.</summary>
+    Intrinsics,
+    /// <summary>System.Numerics.Vector&lt;float&gt;: portable SIMD (NEON on Arm, SSE/AVX on x64 without FMA).</summary>
+    Vector,
+    /// <summary>Plain scalar loops: runs anywhere, the readable reference.</summary>
+    Scalar,
 }
 
 /// <summary>An epilogue as a type, so the JIT compiles one branch-free microkernel per epilogue.</summary>
@@ -31,8 +43,9 @@ internal readonly struct ReluEpilogue : IEpilogue
 }
 
 /// <summary>
-/// The engine's numeric kernels. Each has an AVX2+FMA path and a portable scalar path with the same
-/// semantics (results differ only by rounding), chosen per call so tests can exercise both on one machine.
+/// The engine's numeric kernels. Each has an AVX2+FMA path and portable paths with the same
+/// semantics (results differ only by rounding), chosen per call (<see cref="KernelPath"/>, already resolved by the
+/// caller through <see cref="Resolve"/>) so tests can exercise every path on one machine.
 /// All widths along the vectorised dimension are multiples of <see cref="Layout.Lane"/>.
 /// </summary>
 internal static unsafe class Kernels
@@ -40,19 +53,96 @@ internal static unsafe class Kernels
     private static readonly AlignedBuffer Zeros = new(32);
     private static readonly float* ZeroBlock = Zeros.Pointer;
 
-    /// <summary>Whether this machine runs the vectorised path.</summary>
+    /// <summary>Whether this machine runs the AVX2 + FMA path.</summary>
     public static bool Accelerated { get; } = Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>The path that will actually run when <paramref name="requested"/> is asked for on this machine.</summary>
+    public static KernelPath Resolve(KernelPath requested)
+    {
+        if (requested == KernelPath.Intrinsics && !Accelerated) requested = KernelPath.Vector;
+        // Rows are padded to 8 floats, so a vector must divide 8 to need no tail.
+        if (requested == KernelPath.Vector && !(Vector.IsHardwareAccelerated && Layout.Lane % Vector<float>.Count == 0)) requested = KernelPath.Scalar;
+        return requested;
+    }
 
     /// <summary>
     /// C[m x n] = A[m x k] B[k x n] (+ bias[n]), then the epilogue. A's element (i, p) is at
     /// a[i * aRowStride + p * aColStride], so one kernel serves both A and A-transposed (the weight gradient).
     /// B and C are row-major; n is a multiple of 8; mask (for ReluMask) has C's layout.
     /// </summary>
-    public static void Gemm(bool fast, float* a, nint aRowStride, nint aColStride, float* b, nint ldb, float* c, nint ldc,
+    public static void Gemm(KernelPath path, float* a, nint aRowStride, nint aColStride, float* b, nint ldb, float* c, nint ldc,
         int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
     {
-        if (fast && Accelerated) GemmAvx(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask);
-        else GemmScalar(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask);
+        switch (path)
+        {
+            case KernelPath.Intrinsics: GemmAvx(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask); break;
+            case KernelPath.Vector: GemmVector(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask); break;
+            default: GemmScalar(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask); break;
+        }
+    }
+
+    /// <summary>One row of C at a time, four vectors wide, accumulators in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GemmVector(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc,
+        int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
+    {
+        var w = Vector<float>.Count;
+        for (var i = 0; i < m; i++)
+        {
+            var arow = a + i * ars;
+            var crow = c + i * ldc;
+            var mrow = mask == null ? null : mask + i * ldc;
+            var j = 0;
+            for (; j + 4 * w <= n; j += 4 * w)
+            {
+                Vector<float> c0, c1, c2, c3;
+                if (bias != null)
+                {
+                    c0 = VLoad(bias + j); c1 = VLoad(bias + j + w); c2 = VLoad(bias + j + 2 * w); c3 = VLoad(bias + j + 3 * w);
+                }
+                else c0 = c1 = c2 = c3 = Vector<float>.Zero;
+                var ap = arow;
+                var bp = b + j;
+                for (var p = 0; p < k; p++)
+                {
+                    var x = new Vector<float>(*ap);
+                    c0 += x * VLoad(bp);
+                    c1 += x * VLoad(bp + w);
+                    c2 += x * VLoad(bp + 2 * w);
+                    c3 += x * VLoad(bp + 3 * w);
+                    ap += acs;
+                    bp += ldb;
+                }
+                VPut(crow + j, mrow == null ? null : mrow + j, c0, epilogue);
+                VPut(crow + j + w, mrow == null ? null : mrow + j + w, c1, epilogue);
+                VPut(crow + j + 2 * w, mrow == null ? null : mrow + j + 2 * w, c2, epilogue);
+                VPut(crow + j + 3 * w, mrow == null ? null : mrow + j + 3 * w, c3, epilogue);
+            }
+            for (; j < n; j += w)
+            {
+                var c0 = bias != null ? VLoad(bias + j) : Vector<float>.Zero;
+                var ap = arow;
+                var bp = b + j;
+                for (var p = 0; p < k; p++)
+                {
+                    c0 += new Vector<float>(*ap) * VLoad(bp);
+                    ap += acs;
+                    bp += ldb;
+                }
+                VPut(crow + j, mrow == null ? null : mrow + j, c0, epilogue);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> VLoad(float* p) => Unsafe.ReadUnaligned<Vector<float>>(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void VPut(float* c, float* mask, Vector<float> v, Epilogue epilogue)
+    {
+        if (epilogue == Epilogue.Relu) v = Vector.Max(v, Vector<float>.Zero);
+        else if (epilogue == Epilogue.ReluMask) v = Vector.ConditionalSelect(Vector.GreaterThan(VLoad(mask), Vector<float>.Zero), v, Vector<float>.Zero);
+        Unsafe.WriteUnaligned(c, v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -259,9 +349,9 @@ internal static unsafe class Kernels
 
     /// <summary>sums[j] = sum over rows of x[r * ld + j], for j &lt; n (n a multiple of 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnSums(bool fast, float* x, nint ld, int rows, int n, float* sums)
+    public static void ColumnSums(KernelPath path, float* x, nint ld, int rows, int n, float* sums)
     {
-        if (fast && Accelerated)
+        if (path == KernelPath.Intrinsics)
         {
             for (var j = 0; j < n; j += 8)
             {
@@ -304,9 +394,9 @@ internal static unsafe class Kernels
 
     /// <summary>t[p * rows + o] = w[o * cols + p]; rows and cols are multiples of 8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(bool fast, float* w, float* t, int rows, int cols)
+    public static void Transpose(KernelPath path, float* w, float* t, int rows, int cols)
     {
-        if (!(fast && Accelerated))
+        if (path != KernelPath.Intrinsics)
         {
             for (var o = 0; o < rows; o++)
                 for (var p = 0; p < cols; p++) t[p * rows + o] = w[o * cols + p];
@@ -360,12 +450,28 @@ internal static unsafe class Kernels
     /// dividing (one division and one square root per parameter are the step's cost; the difference is an ulp).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Adam(bool fast, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
+    public static void Adam(KernelPath path, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
         float stepSize, float bc2Sqrt, float eps, float weightDecay)
     {
         float oneMinusB1 = 1f - beta1, oneMinusB2 = 1f - beta2;
         var i = 0;
-        if (fast && Accelerated)
+        if (path == KernelPath.Vector)
+        {
+            var w = Vector<float>.Count;
+            var decay = weightDecay != 0f;
+            for (; i + w <= length; i += w)
+            {
+                var pv = VLoad(p + i);
+                var gv = VLoad(g + i);
+                if (decay) gv += weightDecay * pv;
+                var mv = VLoad(m + i) * beta1 + gv * oneMinusB1;
+                var vv = VLoad(v + i) * beta2 + gv * gv * oneMinusB2;
+                Unsafe.WriteUnaligned(m + i, mv);
+                Unsafe.WriteUnaligned(v + i, vv);
+                Unsafe.WriteUnaligned(p + i, pv - stepSize * (mv / (Vector.SquareRoot(vv) / bc2Sqrt + new Vector<float>(eps))));
+            }
+        }
+        if (path == KernelPath.Intrinsics)
         {
             var vb1 = Vector256.Create(beta1);
             var vb2 = Vector256.Create(beta2);
@@ -403,11 +509,11 @@ internal static unsafe class Kernels
 
     /// <summary>torch.optim.SGD with momentum (dampening 0, not Nesterov): g += wd p; buf = mu buf + g (buf = g on the first step); p -= lr buf.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sgd(bool fast, float* p, float* g, float* buf, int length, float lr, float momentum, float weightDecay, bool first)
+    public static void Sgd(KernelPath path, float* p, float* g, float* buf, int length, float lr, float momentum, float weightDecay, bool first)
     {
         var mu = first ? 0f : momentum;
         var i = 0;
-        if (fast && Accelerated)
+        if (path == KernelPath.Intrinsics)
         {
             var vmu = Vector256.Create(mu);
             var vlr = Vector256.Create(lr);

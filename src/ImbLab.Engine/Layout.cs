@@ -89,9 +89,9 @@ internal sealed class Layout
     }
 
     /// <summary>Refreshes the forward-pass copy of every layer's weights from the padded [out x in] copy.</summary>
-    public unsafe void Transpose(bool fast, float* padded, float* transposed)
+    public unsafe void Transpose(KernelPath path, float* padded, float* transposed)
     {
         for (var l = 0; l < LayerCount; l++)
-            Kernels.Transpose(fast, padded + WeightOffset[l], transposed + TransposedOffset[l], OutPadded[l], InPadded[l]);
+            Kernels.Transpose(path, padded + WeightOffset[l], transposed + TransposedOffset[l], OutPadded[l], InPadded[l]);
     }
 }

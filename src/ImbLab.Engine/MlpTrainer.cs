@@ -53,7 +53,7 @@ internal sealed unsafe class MlpTrainer
     /// <summary>Optimizer updates applied so far.</summary>
     public int Steps { get; private set; }
 
-    private bool Fast => !Model.PortableKernels;
+    private KernelPath Path => Kernels.Resolve(Model.KernelPath);
 
     /// <summary>
     /// Mean softmax cross-entropy of the batch at the model's current parameters, and its gradient with
@@ -113,7 +113,7 @@ internal sealed unsafe class MlpTrainer
     {
         if (_syncedVersion == Model.Version) return;
         _layout.Pack(Model.Parameters, _parameters.Span);
-        _layout.Transpose(Fast, _parameters.Pointer, _transposed.Pointer);
+        _layout.Transpose(Path, _parameters.Pointer, _transposed.Pointer);
         _syncedVersion = Model.Version;
     }
 
@@ -153,13 +153,13 @@ internal sealed unsafe class MlpTrainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ForwardBackward(int rows)
     {
-        var fast = Fast;
+        var path = Path;
         var layout = _layout;
         var p = _parameters.Pointer;
         var g = _gradient.Pointer;
-        ForwardPass.Run(fast, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
+        ForwardPass.Run(path, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
         var last = layout.LayerCount - 1;
-        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows);
+        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows, _labels);
         var relu = layout.Shape.Activation == Activation.Relu;
         for (var l = last; l >= 0; l--)
         {
@@ -168,12 +168,12 @@ internal sealed unsafe class MlpTrainer
             var x = l == 0 ? _input.Pointer : _outputs[l - 1].Pointer;
             var ldx = layout.InPadded[l];
             // dW = delta^T x: A is delta read transposed (row o of A is column o of delta).
-            Kernels.Gemm(fast, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
-            Kernels.ColumnSums(fast, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
+            Kernels.Gemm(path, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
+            Kernels.ColumnSums(path, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
             if (l == 0) break;
             // delta_prev = (delta W) * act'(x): W is the padded [out x in] copy, the derivative read from x itself.
             var prev = _deltas[l - 1].Pointer;
-            Kernels.Gemm(fast, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
+            Kernels.Gemm(path, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
                 relu ? Epilogue.ReluMask : Epilogue.None, relu ? x : null);
             if (!relu) Kernels.TanhBackward(prev, x, ldx, rows, ldx);
         }
@@ -181,7 +181,8 @@ internal sealed unsafe class MlpTrainer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows)
+    /// <summary>Mean cross-entropy of the rows, and the output deltas (softmax - onehot) / rows; padding columns get 0.</summary>
+    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels)
     {
         double total = 0;
         var scale = 1.0 / rows;
@@ -194,7 +195,7 @@ internal sealed unsafe class MlpTrainer
             for (var c = 1; c < classes; c++) max = Math.Max(max, z[c]);
             double sum = 0;
             for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
-            var y = _labels[r];
+            var y = labels[r];
             total += Math.Log(sum) + max - z[y];
             for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * scale);
             for (var c = classes; c < ld; c++) d[c] = 0f;
@@ -213,13 +214,13 @@ internal sealed unsafe class MlpTrainer
         {
             var bc1 = 1 - Math.Pow(o.Beta1, Steps);
             var bc2 = 1 - Math.Pow(o.Beta2, Steps);
-            Kernels.Adam(Fast, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
+            Kernels.Adam(Path, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
                 (float)(o.LearningRate / bc1), (float)Math.Sqrt(bc2), (float)o.Epsilon, (float)o.WeightDecay);
         }
         else
         {
-            Kernels.Sgd(Fast, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
+            Kernels.Sgd(Path, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
         }
-        _layout.Transpose(Fast, p, _transposed.Pointer);
+        _layout.Transpose(Path, p, _transposed.Pointer);
     }
 }

@@ -53,12 +53,13 @@ public sealed class TrainingTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Given_two_separable_blobs_When_training_Then_the_loss_falls_and_every_row_is_classified_right(bool portable)
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Given_two_separable_blobs_When_training_Then_the_loss_falls_and_every_row_is_classified_right(int path)
     {
         var (x, y) = EngineTestSupport.SeparableBlobs(200, 4, 5);
-        var model = new Mlp(new MlpShape(4, [16], 2), 9) { PortableKernels = portable };
+        var model = new Mlp(new MlpShape(4, [16], 2), 9) { KernelPath = (KernelPath)path };
         var losses = new List<double>();
         var observer = new RecordingObserver
         {
