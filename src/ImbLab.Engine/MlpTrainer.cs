@@ -9,8 +9,10 @@ namespace ImbLab.Engine;
 /// <see cref="Mlp.Version"/> shows someone else changed it.
 /// </summary>
 /// <remarks>
-/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows held in one buffer; a
-/// per-class gradient is the same sweep with the rows of the other classes zeroed in that buffer.
+/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows, one row per sample, and
+/// every delta stays per-sample until the weight-gradient GEMMs (dW = delta^T x, a sum over rows with k = rows).
+/// A per-class gradient therefore fits in the same sweep: gather the batch in class order, and each class is a
+/// contiguous row range whose dW is the same GEMM over that range (or zero the other classes' delta rows).
 /// Hot methods are compiled fully optimised at first call: tiered compilation would otherwise run a whole short
 /// training job in unoptimised tier-0 code before the background tier-1 compile lands.
 /// </remarks>
