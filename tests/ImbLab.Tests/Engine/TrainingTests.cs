@@ -147,4 +147,28 @@ public sealed class TrainingTests
         var loss = trainer.LossAndGradient(x, y, 5, gradient);
         Assert.Equal(Math.Log(2), loss, 6);
     }
+
+    [Fact]
+    public void Given_a_warm_trainer_When_stepping_Then_nothing_is_allocated()
+    {
+        var (x, y) = EngineTestSupport.RandomBatch(100, 8, 2, 4);
+        var trainer = new MlpTrainer(new Mlp(new MlpShape(8, [64, 64, 64], 2), 1), new OptimizerSettings(), 32);
+        var rows = Enumerable.Range(0, 32).ToArray();
+        trainer.StepOnRows(x, y, rows);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++) trainer.StepOnRows(x, y, rows.AsSpan(0, 32 - i % 5));
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(51, trainer.Steps);
+    }
+
+    [Fact]
+    public void Given_zero_epochs_When_training_Then_only_the_initial_model_is_observed_and_left_unchanged()
+    {
+        var observer = new RecordingObserver();
+        var job = Job(4, observer, epochs: 0);
+        var initial = EngineTestSupport.ParameterBytes(job.Model);
+        LockstepTrainer.Train([job], 2, CancellationToken.None);
+        Assert.Equal([new Checkpoint(0, 0, 0, true)], observer.Checkpoints);
+        Assert.Equal(initial, EngineTestSupport.ParameterBytes(job.Model));
+    }
 }
