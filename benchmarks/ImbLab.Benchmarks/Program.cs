@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using ImbLab.Benchmarks;
 
+if (args.Length > 0 && args[0] == "w") return WorkloadCommand.Run(args);
+if (args.Length > 0 && args[0] == "kernels") return KernelProbe.Run();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImbLab.Engine;
 
 /// <summary>The forward pass shared by training and prediction: one fused GEMM + bias + activation per layer.</summary>
@@ -7,7 +9,8 @@ internal static unsafe class ForwardPass
     /// <param name="transposed">Forward-orientation weights from <see cref="Layout.Transpose"/>.</param>
     /// <param name="input">rows x Inputs values, row stride <paramref name="inputStride"/>.</param>
     /// <param name="outputs">One buffer per layer, each at least rows x OutPadded[l]; the last holds the logits.</param>
-    public static void Run(bool fast, Layout layout, float* padded, float* transposed, float* input, nint inputStride, int rows, AlignedBuffer[] outputs)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(KernelPath path, Layout layout, float* padded, float* transposed, float* input, nint inputStride, int rows, AlignedBuffer[] outputs)
     {
         var last = layout.LayerCount - 1;
         var relu = layout.Shape.Activation == Activation.Relu;
@@ -18,7 +21,7 @@ internal static unsafe class ForwardPass
             var y = outputs[l].Pointer;
             var ldy = layout.OutPadded[l];
             var epilogue = l < last && relu ? Epilogue.Relu : Epilogue.None;
-            Kernels.Gemm(fast, x, ldx, 1, transposed + layout.TransposedOffset[l], ldy, y, ldy, rows, ldy, layout.In[l],
+            Kernels.Gemm(path, x, ldx, 1, transposed + layout.TransposedOffset[l], ldy, y, ldy, rows, ldy, layout.In[l],
                 padded + layout.BiasOffset[l], epilogue, null);
             if (l < last && !relu) Kernels.Tanh(y, ldy, rows, ldy);
             x = y;

@@ -1,214 +1,46 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace ImbLab.Engine;
 
-/// <summary>What a GEMM does to each result before storing it.</summary>
-internal enum Epilogue
+/// <summary>Which implementation of the kernels runs. A path the machine lacks falls back to the next one.</summary>
+internal enum KernelPath
 {
-    None,
-    /// <summary>max(x, 0): the forward relu fused into the layer.</summary>
-    Relu,
-    /// <summary>x where mask &gt; 0, else 0: the relu derivative fused into the backward pass (mask = the layer's relu output).</summary>
-    ReluMask,
+    /// <summary>AVX2 + FMA through System.Runtime.Intrinsics (x64): the fast path.</summary>
+    Intrinsics,
+    /// <summary>System.Numerics.Vector&lt;float&gt;: portable SIMD (NEON on Arm, SSE/AVX on x64 without FMA).</summary>
+    Vector,
+    /// <summary>Plain scalar loops: runs anywhere, the readable reference.</summary>
+    Scalar,
 }
 
 /// <summary>
-/// The engine's numeric kernels. Each has an AVX2+FMA path and a portable scalar path with the same
-/// semantics (results differ only by rounding), chosen per call so tests can exercise both on one machine.
+/// The engine's numeric kernels. Each has an AVX2+FMA path and portable paths with the same
+/// semantics (results differ only by rounding), chosen per call (<see cref="KernelPath"/>, already resolved by the
+/// caller through <see cref="Resolve"/>) so tests can exercise every path on one machine.
 /// All widths along the vectorised dimension are multiples of <see cref="Layout.Lane"/>.
 /// </summary>
-internal static unsafe class Kernels
+internal static unsafe partial class Kernels
 {
-    /// <summary>Whether this machine runs the vectorised path.</summary>
+    /// <summary>Whether this machine runs the AVX2 + FMA path.</summary>
     public static bool Accelerated { get; } = Avx2.IsSupported && Fma.IsSupported;
 
-    /// <summary>
-    /// C[m x n] = A[m x k] B[k x n] (+ bias[n]), then the epilogue. A's element (i, p) is at
-    /// a[i * aRowStride + p * aColStride], so one kernel serves both A and A-transposed (the weight gradient).
-    /// B and C are row-major; n is a multiple of 8; mask (for ReluMask) has C's layout.
-    /// </summary>
-    public static void Gemm(bool fast, float* a, nint aRowStride, nint aColStride, float* b, nint ldb, float* c, nint ldc,
-        int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
+    /// <summary>The path that will actually run when <paramref name="requested"/> is asked for on this machine.</summary>
+    public static KernelPath Resolve(KernelPath requested)
     {
-        if (fast && Accelerated) GemmAvx(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask);
-        else GemmScalar(a, aRowStride, aColStride, b, ldb, c, ldc, m, n, k, bias, epilogue, mask);
-    }
-
-    private static void GemmScalar(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc,
-        int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
-    {
-        for (var i = 0; i < m; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                var sum = bias == null ? 0f : bias[j];
-                for (var p = 0; p < k; p++) sum += a[i * ars + p * acs] * b[p * ldb + j];
-                var at = i * ldc + j;
-                c[at] = epilogue switch
-                {
-                    Epilogue.Relu => sum > 0 ? sum : 0f,
-                    Epilogue.ReluMask => mask[at] > 0 ? sum : 0f,
-                    _ => sum,
-                };
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(float* c, float* mask, nint at, Vector256<float> v, Epilogue epilogue)
-    {
-        if (epilogue == Epilogue.Relu) v = Avx.Max(v, Vector256<float>.Zero);
-        else if (epilogue == Epilogue.ReluMask) v = Avx.And(v, Avx.CompareGreaterThan(Avx.LoadVector256(mask + at), Vector256<float>.Zero));
-        Avx.Store(c + at, v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GemmAvx(float* a, nint ars, nint acs, float* b, nint ldb, float* c, nint ldc,
-        int m, int n, int k, float* bias, Epilogue epilogue, float* mask)
-    {
-        var i = 0;
-        // 4 rows x 32 columns: 16 accumulators, 4 loads + 4 broadcasts per 16 FMAs.
-        for (; i + 4 <= m; i += 4)
-        {
-            var a0 = a + i * ars;
-            var j = 0;
-            for (; j + 32 <= n; j += 32)
-            {
-                Vector256<float> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
-                if (bias != null)
-                {
-                    c00 = c10 = c20 = c30 = Avx.LoadVector256(bias + j);
-                    c01 = c11 = c21 = c31 = Avx.LoadVector256(bias + j + 8);
-                    c02 = c12 = c22 = c32 = Avx.LoadVector256(bias + j + 16);
-                    c03 = c13 = c23 = c33 = Avx.LoadVector256(bias + j + 24);
-                }
-                else
-                {
-                    c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = Vector256<float>.Zero;
-                }
-                var ap = a0;
-                var bp = b + j;
-                for (var p = 0; p < k; p++)
-                {
-                    var b0 = Avx.LoadVector256(bp);
-                    var b1 = Avx.LoadVector256(bp + 8);
-                    var b2 = Avx.LoadVector256(bp + 16);
-                    var b3 = Avx.LoadVector256(bp + 24);
-                    var x = Vector256.Create(ap[0]);
-                    c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01); c02 = Fma.MultiplyAdd(x, b2, c02); c03 = Fma.MultiplyAdd(x, b3, c03);
-                    x = Vector256.Create(ap[ars]);
-                    c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11); c12 = Fma.MultiplyAdd(x, b2, c12); c13 = Fma.MultiplyAdd(x, b3, c13);
-                    x = Vector256.Create(ap[2 * ars]);
-                    c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21); c22 = Fma.MultiplyAdd(x, b2, c22); c23 = Fma.MultiplyAdd(x, b3, c23);
-                    x = Vector256.Create(ap[3 * ars]);
-                    c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31); c32 = Fma.MultiplyAdd(x, b2, c32); c33 = Fma.MultiplyAdd(x, b3, c33);
-                    ap += acs;
-                    bp += ldb;
-                }
-                var r0 = i * ldc + j;
-                Put(c, mask, r0, c00, epilogue); Put(c, mask, r0 + 8, c01, epilogue); Put(c, mask, r0 + 16, c02, epilogue); Put(c, mask, r0 + 24, c03, epilogue);
-                var r1 = r0 + ldc;
-                Put(c, mask, r1, c10, epilogue); Put(c, mask, r1 + 8, c11, epilogue); Put(c, mask, r1 + 16, c12, epilogue); Put(c, mask, r1 + 24, c13, epilogue);
-                var r2 = r1 + ldc;
-                Put(c, mask, r2, c20, epilogue); Put(c, mask, r2 + 8, c21, epilogue); Put(c, mask, r2 + 16, c22, epilogue); Put(c, mask, r2 + 24, c23, epilogue);
-                var r3 = r2 + ldc;
-                Put(c, mask, r3, c30, epilogue); Put(c, mask, r3 + 8, c31, epilogue); Put(c, mask, r3 + 16, c32, epilogue); Put(c, mask, r3 + 24, c33, epilogue);
-            }
-            for (; j < n; j += 8)
-            {
-                Vector256<float> c0, c1, c2, c3;
-                c0 = c1 = c2 = c3 = bias != null ? Avx.LoadVector256(bias + j) : Vector256<float>.Zero;
-                // Two interleaved chains per row halve the FMA latency stall on narrow outputs (e.g. 2 classes).
-                Vector256<float> d0 = Vector256<float>.Zero, d1 = d0, d2 = d0, d3 = d0;
-                var ap = a0;
-                var bp = b + j;
-                var p = 0;
-                for (; p + 2 <= k; p += 2)
-                {
-                    var b0 = Avx.LoadVector256(bp);
-                    var b1 = Avx.LoadVector256(bp + ldb);
-                    c0 = Fma.MultiplyAdd(Vector256.Create(ap[0]), b0, c0);
-                    c1 = Fma.MultiplyAdd(Vector256.Create(ap[ars]), b0, c1);
-                    c2 = Fma.MultiplyAdd(Vector256.Create(ap[2 * ars]), b0, c2);
-                    c3 = Fma.MultiplyAdd(Vector256.Create(ap[3 * ars]), b0, c3);
-                    d0 = Fma.MultiplyAdd(Vector256.Create(ap[acs]), b1, d0);
-                    d1 = Fma.MultiplyAdd(Vector256.Create(ap[ars + acs]), b1, d1);
-                    d2 = Fma.MultiplyAdd(Vector256.Create(ap[2 * ars + acs]), b1, d2);
-                    d3 = Fma.MultiplyAdd(Vector256.Create(ap[3 * ars + acs]), b1, d3);
-                    ap += 2 * acs;
-                    bp += 2 * ldb;
-                }
-                if (p < k)
-                {
-                    var b0 = Avx.LoadVector256(bp);
-                    c0 = Fma.MultiplyAdd(Vector256.Create(ap[0]), b0, c0);
-                    c1 = Fma.MultiplyAdd(Vector256.Create(ap[ars]), b0, c1);
-                    c2 = Fma.MultiplyAdd(Vector256.Create(ap[2 * ars]), b0, c2);
-                    c3 = Fma.MultiplyAdd(Vector256.Create(ap[3 * ars]), b0, c3);
-                }
-                var r0 = i * ldc + j;
-                Put(c, mask, r0, Avx.Add(c0, d0), epilogue);
-                Put(c, mask, r0 + ldc, Avx.Add(c1, d1), epilogue);
-                Put(c, mask, r0 + 2 * ldc, Avx.Add(c2, d2), epilogue);
-                Put(c, mask, r0 + 3 * ldc, Avx.Add(c3, d3), epilogue);
-            }
-        }
-        for (; i < m; i++)
-        {
-            var a0 = a + i * ars;
-            var j = 0;
-            for (; j + 32 <= n; j += 32)
-            {
-                Vector256<float> c0, c1, c2, c3;
-                if (bias != null)
-                {
-                    c0 = Avx.LoadVector256(bias + j); c1 = Avx.LoadVector256(bias + j + 8);
-                    c2 = Avx.LoadVector256(bias + j + 16); c3 = Avx.LoadVector256(bias + j + 24);
-                }
-                else c0 = c1 = c2 = c3 = Vector256<float>.Zero;
-                var ap = a0;
-                var bp = b + j;
-                for (var p = 0; p < k; p++)
-                {
-                    var x = Vector256.Create(*ap);
-                    c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp), c0);
-                    c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp + 8), c1);
-                    c2 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp + 16), c2);
-                    c3 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp + 24), c3);
-                    ap += acs;
-                    bp += ldb;
-                }
-                var r0 = i * ldc + j;
-                Put(c, mask, r0, c0, epilogue); Put(c, mask, r0 + 8, c1, epilogue);
-                Put(c, mask, r0 + 16, c2, epilogue); Put(c, mask, r0 + 24, c3, epilogue);
-            }
-            for (; j < n; j += 8)
-            {
-                // Same two-chain order as the 4-row block, so a row's result does not depend on its neighbours.
-                var c0 = bias != null ? Avx.LoadVector256(bias + j) : Vector256<float>.Zero;
-                var d0 = Vector256<float>.Zero;
-                var ap = a0;
-                var bp = b + j;
-                var p = 0;
-                for (; p + 2 <= k; p += 2)
-                {
-                    c0 = Fma.MultiplyAdd(Vector256.Create(ap[0]), Avx.LoadVector256(bp), c0);
-                    d0 = Fma.MultiplyAdd(Vector256.Create(ap[acs]), Avx.LoadVector256(bp + ldb), d0);
-                    ap += 2 * acs;
-                    bp += 2 * ldb;
-                }
-                if (p < k) c0 = Fma.MultiplyAdd(Vector256.Create(ap[0]), Avx.LoadVector256(bp), c0);
-                Put(c, mask, i * ldc + j, Avx.Add(c0, d0), epilogue);
-            }
-        }
+        if (requested == KernelPath.Intrinsics && !Accelerated) requested = KernelPath.Vector;
+        // Rows are padded to 8 floats, so a vector must divide 8 to need no tail.
+        if (requested == KernelPath.Vector && !(Vector.IsHardwareAccelerated && Layout.Lane % Vector<float>.Count == 0)) requested = KernelPath.Scalar;
+        return requested;
     }
 
     /// <summary>sums[j] = sum over rows of x[r * ld + j], for j &lt; n (n a multiple of 8).</summary>
-    public static void ColumnSums(bool fast, float* x, nint ld, int rows, int n, float* sums)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ColumnSums(KernelPath path, float* x, nint ld, int rows, int n, float* sums)
     {
-        if (fast && Accelerated)
+        if (path == KernelPath.Intrinsics)
         {
             for (var j = 0; j < n; j += 8)
             {
@@ -227,6 +59,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>In place tanh over rows x n (stride ld).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh(float* x, nint ld, int rows, int n)
     {
         for (var r = 0; r < rows; r++)
@@ -237,6 +70,7 @@ internal static unsafe class Kernels
     }
 
     /// <summary>delta *= 1 - y^2 (the tanh derivative expressed through the layer's output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(float* delta, float* y, nint ld, int rows, int n)
     {
         for (var r = 0; r < rows; r++)
@@ -247,34 +81,93 @@ internal static unsafe class Kernels
         }
     }
 
-    /// <summary>t[p * ldt + o] = w[o * ldw + p] for o &lt; rows, p &lt; cols.</summary>
-    public static void Transpose(float* w, nint ldw, float* t, nint ldt, int rows, int cols)
+    /// <summary>t[p * rows + o] = w[o * cols + p]; rows and cols are multiples of 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Transpose(KernelPath path, float* w, float* t, int rows, int cols)
     {
-        for (var o = 0; o < rows; o++)
+        if (path != KernelPath.Intrinsics)
         {
-            var src = w + o * ldw;
-            var dst = t + o;
-            for (var p = 0; p < cols; p++) dst[p * ldt] = src[p];
+            for (var o = 0; o < rows; o++)
+                for (var p = 0; p < cols; p++) t[p * rows + o] = w[o * cols + p];
+            return;
+        }
+        for (var o = 0; o < rows; o += 8)
+        {
+            for (var p = 0; p < cols; p += 8)
+            {
+                var src = w + o * cols + p;
+                var r0 = Avx.LoadVector256(src);
+                var r1 = Avx.LoadVector256(src + cols);
+                var r2 = Avx.LoadVector256(src + 2 * cols);
+                var r3 = Avx.LoadVector256(src + 3 * cols);
+                var r4 = Avx.LoadVector256(src + 4 * cols);
+                var r5 = Avx.LoadVector256(src + 5 * cols);
+                var r6 = Avx.LoadVector256(src + 6 * cols);
+                var r7 = Avx.LoadVector256(src + 7 * cols);
+                var t0 = Avx.UnpackLow(r0, r1);
+                var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3);
+                var t3 = Avx.UnpackHigh(r2, r3);
+                var t4 = Avx.UnpackLow(r4, r5);
+                var t5 = Avx.UnpackHigh(r4, r5);
+                var t6 = Avx.UnpackLow(r6, r7);
+                var t7 = Avx.UnpackHigh(r6, r7);
+                var s0 = Avx.Shuffle(t0, t2, 0x44);
+                var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44);
+                var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44);
+                var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44);
+                var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                var dst = t + p * rows + o;
+                Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(dst + rows, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(dst + 2 * rows, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(dst + 3 * rows, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(dst + 4 * rows, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(dst + 5 * rows, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(dst + 6 * rows, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(dst + 7 * rows, Avx.Permute2x128(s3, s7, 0x31));
+            }
         }
     }
 
     /// <summary>
     /// torch.optim.Adam (single-tensor path, torch 1.13): g += wd p; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-    /// p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps).
+    /// p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps). The vector path multiplies by 1 / sqrt(bc2) instead of
+    /// dividing (one division and one square root per parameter are the step's cost; the difference is an ulp).
     /// </summary>
-    public static void Adam(bool fast, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Adam(KernelPath path, float* p, float* g, float* m, float* v, int length, float beta1, float beta2,
         float stepSize, float bc2Sqrt, float eps, float weightDecay)
     {
         float oneMinusB1 = 1f - beta1, oneMinusB2 = 1f - beta2;
         var i = 0;
-        if (fast && Accelerated)
+        if (path == KernelPath.Vector)
+        {
+            var w = Vector<float>.Count;
+            var decay = weightDecay != 0f;
+            for (; i + w <= length; i += w)
+            {
+                var pv = VLoad(p + i);
+                var gv = VLoad(g + i);
+                if (decay) gv += weightDecay * pv;
+                var mv = VLoad(m + i) * beta1 + gv * oneMinusB1;
+                var vv = VLoad(v + i) * beta2 + gv * gv * oneMinusB2;
+                Unsafe.WriteUnaligned(m + i, mv);
+                Unsafe.WriteUnaligned(v + i, vv);
+                Unsafe.WriteUnaligned(p + i, pv - stepSize * (mv / (Vector.SquareRoot(vv) / bc2Sqrt + new Vector<float>(eps))));
+            }
+        }
+        if (path == KernelPath.Intrinsics)
         {
             var vb1 = Vector256.Create(beta1);
             var vb2 = Vector256.Create(beta2);
             var v1b1 = Vector256.Create(oneMinusB1);
             var v1b2 = Vector256.Create(oneMinusB2);
             var vstep = Vector256.Create(stepSize);
-            var vbc2 = Vector256.Create(bc2Sqrt);
+            var vbc2 = Vector256.Create(1f / bc2Sqrt);
             var veps = Vector256.Create(eps);
             var vwd = Vector256.Create(weightDecay);
             var decay = weightDecay != 0f;
@@ -287,7 +180,7 @@ internal static unsafe class Kernels
                 var vv = Avx.Add(Avx.Multiply(Avx.LoadVector256(v + i), vb2), Avx.Multiply(Avx.Multiply(gv, gv), v1b2));
                 Avx.Store(m + i, mv);
                 Avx.Store(v + i, vv);
-                var denom = Avx.Add(Avx.Divide(Avx.Sqrt(vv), vbc2), veps);
+                var denom = Fma.MultiplyAdd(Avx.Sqrt(vv), vbc2, veps);
                 Avx.Store(p + i, Avx.Subtract(pv, Avx.Multiply(vstep, Avx.Divide(mv, denom))));
             }
         }
@@ -304,11 +197,12 @@ internal static unsafe class Kernels
     }
 
     /// <summary>torch.optim.SGD with momentum (dampening 0, not Nesterov): g += wd p; buf = mu buf + g (buf = g on the first step); p -= lr buf.</summary>
-    public static void Sgd(bool fast, float* p, float* g, float* buf, int length, float lr, float momentum, float weightDecay, bool first)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sgd(KernelPath path, float* p, float* g, float* buf, int length, float lr, float momentum, float weightDecay, bool first)
     {
         var mu = first ? 0f : momentum;
         var i = 0;
-        if (fast && Accelerated)
+        if (path == KernelPath.Intrinsics)
         {
             var vmu = Vector256.Create(mu);
             var vlr = Vector256.Create(lr);

@@ -4,8 +4,9 @@ namespace ImbLab.Engine;
 /// Where each layer lives in the engine's padded working buffers. Every width is rounded up to a whole
 /// 8-float vector and the padding is kept at zero, so kernels never need a scalar tail along a row and the
 /// padding contributes exact zeros (relu(0) = tanh(0) = 0, zero weights, zero gradients, zero Adam updates).
-/// Weights are kept twice: [out x inPadded] (the torch orientation, used by the backward pass and the optimizer)
-/// and transposed [in x outPadded] (used by the forward pass, whose kernel vectorises along the outputs).
+/// Weights are kept twice: [outPadded x inPadded] (the torch orientation, used by the backward pass and the
+/// optimizer) and transposed [inPadded x outPadded] (used by the forward pass, whose kernel vectorises along the
+/// outputs); padding both ways lets the refresh after every step run as whole 8 x 8 register transposes.
 /// </summary>
 internal sealed class Layout
 {
@@ -32,11 +33,11 @@ internal sealed class Layout
             InPadded[l] = RoundUp(In[l]);
             OutPadded[l] = RoundUp(Out[l]);
             WeightOffset[l] = padded;
-            padded += Out[l] * InPadded[l];
+            padded += OutPadded[l] * InPadded[l];
             BiasOffset[l] = padded;
             padded += OutPadded[l];
             TransposedOffset[l] = transposed;
-            transposed += In[l] * OutPadded[l];
+            transposed += InPadded[l] * OutPadded[l];
             CanonicalWeightOffset[l] = canonical;
             canonical += Out[l] * In[l];
             CanonicalBiasOffset[l] = canonical;
@@ -88,9 +89,9 @@ internal sealed class Layout
     }
 
     /// <summary>Refreshes the forward-pass copy of every layer's weights from the padded [out x in] copy.</summary>
-    public unsafe void Transpose(float* padded, float* transposed)
+    public unsafe void Transpose(KernelPath path, float* padded, float* transposed)
     {
         for (var l = 0; l < LayerCount; l++)
-            Kernels.Transpose(padded + WeightOffset[l], InPadded[l], transposed + TransposedOffset[l], OutPadded[l], Out[l], In[l]);
+            Kernels.Transpose(path, padded + WeightOffset[l], transposed + TransposedOffset[l], OutPadded[l], InPadded[l]);
     }
 }

@@ -42,8 +42,8 @@ internal sealed unsafe class Mlp
 
     public int ParameterCount => _layout.CanonicalLength;
 
-    /// <summary>Use the portable scalar kernels even where AVX2/FMA are available (to test that path).</summary>
-    internal bool PortableKernels { get; set; }
+    /// <summary>The kernels to use (tests and benchmarks pick the portable ones); falls back when the machine lacks them.</summary>
+    internal KernelPath KernelPath { get; set; } = KernelPath.Intrinsics;
 
     /// <summary>Changes whenever the parameters may have changed (every mutable view handed out counts as a change).</summary>
     internal long Version { get; private set; }
@@ -99,13 +99,13 @@ internal sealed unsafe class Mlp
         var outputs = _activations!;
         var last = outputs[^1];
         var ld = _layout.OutPadded[^1];
-        var fast = !PortableKernels;
+        var path = Kernels.Resolve(KernelPath);
         fixed (float* x = features)
         {
             for (var start = 0; start < rows; start += PredictChunk)
             {
                 var n = Math.Min(PredictChunk, rows - start);
-                ForwardPass.Run(fast, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
+                ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
                 for (var r = 0; r < n; r++)
                     new ReadOnlySpan<float>(last.Pointer + r * ld, classes).CopyTo(logits.Slice((start + r) * classes, classes));
             }
@@ -130,7 +130,7 @@ internal sealed unsafe class Mlp
         }
         if (_packedVersion == Version) return;
         _layout.Pack(_parameters, _packed.Span);
-        _layout.Transpose(_packed.Pointer, _transposed!.Pointer);
+        _layout.Transpose(Kernels.Resolve(KernelPath), _packed.Pointer, _transposed!.Pointer);
         _packedVersion = Version;
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImbLab.Engine;
 
 /// <summary>
@@ -7,8 +9,12 @@ namespace ImbLab.Engine;
 /// <see cref="Mlp.Version"/> shows someone else changed it.
 /// </summary>
 /// <remarks>
-/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows held in one buffer; a
-/// per-class gradient is the same sweep with the rows of the other classes zeroed in that buffer.
+/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows, one row per sample, and
+/// every delta stays per-sample until the weight-gradient GEMMs (dW = delta^T x, a sum over rows with k = rows).
+/// A per-class gradient therefore fits in the same sweep: gather the batch in class order, and each class is a
+/// contiguous row range whose dW is the same GEMM over that range (or zero the other classes' delta rows).
+/// Hot methods are compiled fully optimised at first call: tiered compilation would otherwise run a whole short
+/// training job in unoptimised tier-0 code before the background tier-1 compile lands.
 /// </remarks>
 internal sealed unsafe class MlpTrainer
 {
@@ -49,7 +55,7 @@ internal sealed unsafe class MlpTrainer
     /// <summary>Optimizer updates applied so far.</summary>
     public int Steps { get; private set; }
 
-    private bool Fast => !Model.PortableKernels;
+    private KernelPath Path => Kernels.Resolve(Model.KernelPath);
 
     /// <summary>
     /// Mean softmax cross-entropy of the batch at the model's current parameters, and its gradient with
@@ -78,6 +84,7 @@ internal sealed unsafe class MlpTrainer
     }
 
     /// <summary>The training loop's step: gathers the rows by index straight into the padded batch buffer, updates, and does not publish.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices)
     {
         var rows = rowIndices.Length;
@@ -108,7 +115,7 @@ internal sealed unsafe class MlpTrainer
     {
         if (_syncedVersion == Model.Version) return;
         _layout.Pack(Model.Parameters, _parameters.Span);
-        _layout.Transpose(_parameters.Pointer, _transposed.Pointer);
+        _layout.Transpose(Path, _parameters.Pointer, _transposed.Pointer);
         _syncedVersion = Model.Version;
     }
 
@@ -145,15 +152,16 @@ internal sealed unsafe class MlpTrainer
     }
 
     /// <summary>Forward, loss, and the full gradient into the padded gradient buffer. Returns the mean loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ForwardBackward(int rows)
     {
-        var fast = Fast;
+        var path = Path;
         var layout = _layout;
         var p = _parameters.Pointer;
         var g = _gradient.Pointer;
-        ForwardPass.Run(fast, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
+        ForwardPass.Run(path, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
         var last = layout.LayerCount - 1;
-        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows);
+        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows, _labels);
         var relu = layout.Shape.Activation == Activation.Relu;
         for (var l = last; l >= 0; l--)
         {
@@ -162,19 +170,21 @@ internal sealed unsafe class MlpTrainer
             var x = l == 0 ? _input.Pointer : _outputs[l - 1].Pointer;
             var ldx = layout.InPadded[l];
             // dW = delta^T x: A is delta read transposed (row o of A is column o of delta).
-            Kernels.Gemm(fast, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
-            Kernels.ColumnSums(fast, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
+            Kernels.Gemm(path, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
+            Kernels.ColumnSums(path, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
             if (l == 0) break;
             // delta_prev = (delta W) * act'(x): W is the padded [out x in] copy, the derivative read from x itself.
             var prev = _deltas[l - 1].Pointer;
-            Kernels.Gemm(fast, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
+            Kernels.Gemm(path, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
                 relu ? Epilogue.ReluMask : Epilogue.None, relu ? x : null);
             if (!relu) Kernels.TanhBackward(prev, x, ldx, rows, ldx);
         }
         return loss;
     }
 
-    private double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Mean cross-entropy of the rows, and the output deltas (softmax - onehot) / rows; padding columns get 0.</summary>
+    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels)
     {
         double total = 0;
         var scale = 1.0 / rows;
@@ -187,7 +197,7 @@ internal sealed unsafe class MlpTrainer
             for (var c = 1; c < classes; c++) max = Math.Max(max, z[c]);
             double sum = 0;
             for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
-            var y = _labels[r];
+            var y = labels[r];
             total += Math.Log(sum) + max - z[y];
             for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * scale);
             for (var c = classes; c < ld; c++) d[c] = 0f;
@@ -195,6 +205,7 @@ internal sealed unsafe class MlpTrainer
         return total * scale;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
         Steps++;
@@ -205,13 +216,13 @@ internal sealed unsafe class MlpTrainer
         {
             var bc1 = 1 - Math.Pow(o.Beta1, Steps);
             var bc2 = 1 - Math.Pow(o.Beta2, Steps);
-            Kernels.Adam(Fast, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
+            Kernels.Adam(Path, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
                 (float)(o.LearningRate / bc1), (float)Math.Sqrt(bc2), (float)o.Epsilon, (float)o.WeightDecay);
         }
         else
         {
-            Kernels.Sgd(Fast, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
+            Kernels.Sgd(Path, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
         }
-        _layout.Transpose(p, _transposed.Pointer);
+        _layout.Transpose(Path, p, _transposed.Pointer);
     }
 }

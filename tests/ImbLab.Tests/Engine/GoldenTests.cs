@@ -15,14 +15,12 @@ public sealed class GoldenTests
     private sealed record GoldenCase(string Name, int[] Sizes, string Activation, int Rows, LayerParams[] Parameters, float[] X, int[] Y,
         double[] Logits, double Loss, LayerParams[] Gradients, OptimizerCase[] Optimizers);
 
-    public static TheoryData<string, bool> Cases()
+    /// <summary>Every fixture on every kernel path (0 = intrinsics, 1 = Vector&lt;T&gt;, 2 = scalar).</summary>
+    public static TheoryData<string, int> Cases()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, int>();
         foreach (var name in new[] { "relu_8_16_16_2", "tanh_5_7_3" })
-        {
-            data.Add(name, false);
-            data.Add(name, true);
-        }
+            for (var path = 0; path < 3; path++) data.Add(name, path);
         return data;
     }
 
@@ -35,10 +33,10 @@ public sealed class GoldenTests
         return JsonSerializer.Deserialize<GoldenCase>(File.ReadAllText(path), JsonOptions)!;
     }
 
-    private static Mlp ModelOf(GoldenCase g, bool portable)
+    private static Mlp ModelOf(GoldenCase g, int path)
     {
         var shape = new MlpShape(g.Sizes[0], g.Sizes[1..^1], g.Sizes[^1], g.Activation == "relu" ? Activation.Relu : Activation.Tanh);
-        var model = new Mlp(shape, 0) { PortableKernels = portable };
+        var model = new Mlp(shape, 0) { KernelPath = (KernelPath)path };
         model.SetParameters(Flatten(g.Parameters).Select(v => (float)v).ToArray());
         return model;
     }
@@ -47,10 +45,10 @@ public sealed class GoldenTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Given_torch_weights_When_predicting_Then_logits_match_torch(string name, bool portable)
+    public void Given_torch_weights_When_predicting_Then_logits_match_torch(string name, int path)
     {
         var g = Load(name);
-        var model = ModelOf(g, portable);
+        var model = ModelOf(g, path);
         var logits = new float[g.Rows * g.Sizes[^1]];
         model.Predict(g.X, g.Rows, logits);
         EngineTestSupport.AssertAllClose(g.Logits, logits.Select(v => (double)v).ToArray(), Rel, Abs, "logits");
@@ -58,10 +56,10 @@ public sealed class GoldenTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Given_torch_weights_When_computing_the_gradient_Then_loss_and_every_gradient_match_torch(string name, bool portable)
+    public void Given_torch_weights_When_computing_the_gradient_Then_loss_and_every_gradient_match_torch(string name, int path)
     {
         var g = Load(name);
-        var model = ModelOf(g, portable);
+        var model = ModelOf(g, path);
         var trainer = new MlpTrainer(model, new OptimizerSettings());
         var gradient = new float[model.ParameterCount];
         var loss = trainer.LossAndGradient(g.X, g.Y, g.Rows, gradient);
@@ -71,12 +69,12 @@ public sealed class GoldenTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Given_torch_weights_When_taking_five_optimizer_steps_Then_parameters_match_torch(string name, bool portable)
+    public void Given_torch_weights_When_taking_five_optimizer_steps_Then_parameters_match_torch(string name, int path)
     {
         var g = Load(name);
         foreach (var opt in g.Optimizers)
         {
-            var model = ModelOf(g, portable);
+            var model = ModelOf(g, path);
             var s = opt.Settings;
             var settings = new OptimizerSettings(
                 s["kind"].GetString() == "Adam" ? OptimizerKind.Adam : OptimizerKind.Sgd,

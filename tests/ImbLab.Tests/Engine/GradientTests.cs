@@ -7,15 +7,17 @@ namespace ImbLab.Tests.Engine;
 public sealed class GradientTests
 {
     [Theory]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    [InlineData(false, false)]
-    [InlineData(false, true)]
-    public void Given_a_tiny_net_When_comparing_with_float64_finite_differences_Then_the_gradient_agrees(bool relu, bool portable)
+    [InlineData(true, 0)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    [InlineData(false, 0)]
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    public void Given_a_tiny_net_When_comparing_with_float64_finite_differences_Then_the_gradient_agrees(bool relu, int path)
     {
         var activation = relu ? Activation.Relu : Activation.Tanh;
         var shape = new MlpShape(5, [6, 4], 3, activation);
-        var model = new Mlp(shape, 7) { PortableKernels = portable };
+        var model = new Mlp(shape, 7) { KernelPath = (KernelPath)path };
         var bias = model.Bias(0);
         for (var i = 0; i < bias.Length; i++) bias[i] = 0.1f * (i % 3) - 0.1f;
         var (x, y) = EngineTestSupport.RandomBatch(7, 5, 3, 99);
@@ -35,7 +37,7 @@ public sealed class GradientTests
     }
 
     [Fact]
-    public void Given_random_shapes_and_batches_When_computing_the_gradient_Then_it_matches_float64_backprop_on_both_kernel_paths()
+    public void Given_random_shapes_and_batches_When_computing_the_gradient_Then_it_matches_float64_backprop_on_every_kernel_path()
     {
         var gen =
             from inputs in Gen.Int[1, 19]
@@ -49,9 +51,9 @@ public sealed class GradientTests
         {
             var shape = new MlpShape(c.inputs, c.hidden, c.classes, c.activation);
             var (x, y) = EngineTestSupport.RandomBatch(c.rows, c.inputs, c.classes, c.seed);
-            foreach (var portable in new[] { false, true })
+            foreach (var path in Enum.GetValues<KernelPath>())
             {
-                var model = new Mlp(shape, c.seed) { PortableKernels = portable };
+                var model = new Mlp(shape, c.seed) { KernelPath = path };
                 var reference = ReferenceMlp.From(model);
                 var gradient = new float[model.ParameterCount];
                 var loss = new MlpTrainer(model, new OptimizerSettings(), 4).LossAndGradient(x, y, c.rows, gradient);
@@ -59,7 +61,7 @@ public sealed class GradientTests
                 EngineTestSupport.AssertClose(reference.Loss(x, y, c.rows), loss, 1e-5, 1e-6, $"{shape} loss");
                 var scale = expected.Max(Math.Abs);
                 for (var i = 0; i < expected.Length; i++)
-                    EngineTestSupport.AssertClose(expected[i], gradient[i], 1e-4, 1e-5 * scale + 1e-7, $"{shape} rows {c.rows} portable {portable} gradient[{i}]");
+                    EngineTestSupport.AssertClose(expected[i], gradient[i], 1e-4, 1e-5 * scale + 1e-7, $"{shape} rows {c.rows} path {path} gradient[{i}]");
 
                 var logits = new float[c.rows * c.classes];
                 model.Predict(x, c.rows, logits);

@@ -53,12 +53,13 @@ public sealed class TrainingTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Given_two_separable_blobs_When_training_Then_the_loss_falls_and_every_row_is_classified_right(bool portable)
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Given_two_separable_blobs_When_training_Then_the_loss_falls_and_every_row_is_classified_right(int path)
     {
         var (x, y) = EngineTestSupport.SeparableBlobs(200, 4, 5);
-        var model = new Mlp(new MlpShape(4, [16], 2), 9) { PortableKernels = portable };
+        var model = new Mlp(new MlpShape(4, [16], 2), 9) { KernelPath = (KernelPath)path };
         var losses = new List<double>();
         var observer = new RecordingObserver
         {
@@ -145,5 +146,29 @@ public sealed class TrainingTests
         var gradient = new float[model.ParameterCount];
         var loss = trainer.LossAndGradient(x, y, 5, gradient);
         Assert.Equal(Math.Log(2), loss, 6);
+    }
+
+    [Fact]
+    public void Given_a_warm_trainer_When_stepping_Then_nothing_is_allocated()
+    {
+        var (x, y) = EngineTestSupport.RandomBatch(100, 8, 2, 4);
+        var trainer = new MlpTrainer(new Mlp(new MlpShape(8, [64, 64, 64], 2), 1), new OptimizerSettings(), 32);
+        var rows = Enumerable.Range(0, 32).ToArray();
+        trainer.StepOnRows(x, y, rows);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++) trainer.StepOnRows(x, y, rows.AsSpan(0, 32 - i % 5));
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(51, trainer.Steps);
+    }
+
+    [Fact]
+    public void Given_zero_epochs_When_training_Then_only_the_initial_model_is_observed_and_left_unchanged()
+    {
+        var observer = new RecordingObserver();
+        var job = Job(4, observer, epochs: 0);
+        var initial = EngineTestSupport.ParameterBytes(job.Model);
+        LockstepTrainer.Train([job], 2, CancellationToken.None);
+        Assert.Equal([new Checkpoint(0, 0, 0, true)], observer.Checkpoints);
+        Assert.Equal(initial, EngineTestSupport.ParameterBytes(job.Model));
     }
 }
