@@ -26,10 +26,7 @@ internal static partial class DatasetCatalog
             }
             else if (Directory.Exists(item))
             {
-                var files = Directory.EnumerateFiles(item, "*", SearchOption.AllDirectories)
-                    .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !IsKeelFoldFile(f))
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                var files = FolderDatasets(item);
                 if (files.Count == 0)
                     throw new UsageException($"--data: {item}: the folder holds no dataset file ({string.Join(", ", Extensions)})");
                 sources.AddRange(files.Select(f => new DatasetSource(f, f, null)));
@@ -44,6 +41,20 @@ internal static partial class DatasetCatalog
             }
         }
         return sources;
+    }
+
+    /// <summary>
+    /// The datasets in a folder, recursively. Where it holds KEEL or ARFF files, only those count: a folder of KEEL
+    /// data also holds manifests and notes (MANIFEST.tsv, README.txt) that parse as tables but are not datasets.
+    /// </summary>
+    public static IReadOnlyList<string> FolderDatasets(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !IsKeelFoldFile(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var declared = files.Where(f => Path.GetExtension(f).ToLowerInvariant() is ".dat" or ".arff").ToList();
+        return declared.Count > 0 ? declared : files;
     }
 
     /// <summary>KEEL's partition files (name-5-3tra.dat) belong to their whole file; they are not datasets of their own.</summary>

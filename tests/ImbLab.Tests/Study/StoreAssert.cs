@@ -21,3 +21,15 @@ internal static class StoreAssert
         }
     }
 }
+
+public sealed class DatasetCatalogTests
+{
+    [Fact]
+    public void Given_the_KEEL_folder_When_resolved_Then_its_84_whole_files_are_the_datasets_and_not_its_manifest_or_folds()
+    {
+        var files = ImbLab.Study.Planning.DatasetCatalog.FolderDatasets(ImbLab.Tests.Readers.ReaderFixtures.KeelCorpus());
+        Assert.Equal(84, files.Count);
+        Assert.All(files, f => Assert.EndsWith(".dat", f));
+        Assert.DoesNotContain(files, f => f.Contains("tra.dat", StringComparison.Ordinal) || f.Contains("tst.dat", StringComparison.Ordinal));
+    }
+}
