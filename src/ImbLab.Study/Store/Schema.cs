@@ -6,7 +6,7 @@ namespace ImbLab.Study.Store;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS meta (
@@ -85,5 +85,56 @@ internal static class Schema
             correct  BLOB NOT NULL,
             PRIMARY KEY (run_id, split, step)
         );
+        CREATE TABLE IF NOT EXISTS gradient_metrics (
+            run_id      TEXT NOT NULL REFERENCES runs(run_id),
+            step        INTEGER NOT NULL,
+            epoch       REAL NOT NULL,
+            layer       INTEGER,
+            class       INTEGER,
+            other_class INTEGER,
+            metric      TEXT NOT NULL,
+            value       REAL
+        );
+        CREATE INDEX IF NOT EXISTS gradient_metrics_by_run ON gradient_metrics(run_id, metric);
+        CREATE TABLE IF NOT EXISTS representation_metrics (
+            run_id      TEXT NOT NULL REFERENCES runs(run_id),
+            step        INTEGER NOT NULL,
+            epoch       REAL NOT NULL,
+            split       TEXT NOT NULL,
+            layer       INTEGER NOT NULL,
+            class       INTEGER,
+            other_class INTEGER,
+            metric      TEXT NOT NULL,
+            value       REAL,
+            rows        INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS representation_metrics_by_run ON representation_metrics(run_id, metric);
+        CREATE TABLE IF NOT EXISTS activations (
+            run_id   TEXT NOT NULL REFERENCES runs(run_id),
+            step     INTEGER NOT NULL,
+            epoch    REAL NOT NULL,
+            split    TEXT NOT NULL,
+            layer    INTEGER NOT NULL,
+            width    INTEGER NOT NULL,
+            row_ids  BLOB NOT NULL,
+            vals     BLOB NOT NULL,
+            PRIMARY KEY (run_id, split, layer, step)
+        );
+        CREATE TABLE IF NOT EXISTS findings (
+            study_id     TEXT NOT NULL REFERENCES studies(study_id),
+            dataset      TEXT NOT NULL,
+            protocol     TEXT NOT NULL,
+            finding      TEXT NOT NULL,
+            statement    TEXT NOT NULL,
+            verdict      TEXT NOT NULL CHECK (verdict IN ('supported', 'contradicted', 'inconclusive')),
+            effect       REAL,
+            ci_low       REAL,
+            ci_high      REAL,
+            p_value      REAL,
+            n            INTEGER NOT NULL,
+            details_json TEXT NOT NULL,
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS findings_by_study ON findings(study_id);
         """;
 }

@@ -14,6 +14,9 @@ namespace ImbLab.Study.Store;
 /// </summary>
 internal sealed class StudyStore : IDisposable
 {
+    /// <summary>The tables holding a run's records, all replaced together when the run completes.</summary>
+    private static readonly string[] RunTables = ["metrics", "samples", "sample_signals", "gradient_metrics", "representation_metrics", "activations"];
+
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
@@ -162,7 +165,7 @@ internal sealed class StudyStore : IDisposable
         lock (_gate)
         {
             using var tx = _connection.BeginTransaction();
-            foreach (var table in new[] { "metrics", "samples", "sample_signals" })
+            foreach (var table in RunTables)
             {
                 using var del = Command($"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM runs WHERE study_id = $s AND status = 'running')", tx);
                 del.Parameters.AddWithValue("$s", studyId);
@@ -215,7 +218,7 @@ internal sealed class StudyStore : IDisposable
         lock (_gate)
         {
             using var tx = _connection.BeginTransaction();
-            foreach (var table in new[] { "metrics", "samples", "sample_signals" })
+            foreach (var table in RunTables)
             {
                 using var del = Command($"DELETE FROM {table} WHERE run_id = $id", tx);
                 del.Parameters.AddWithValue("$id", runId);
@@ -276,6 +279,59 @@ internal sealed class StudyStore : IDisposable
                     pP.Value = Blob.FromFloats(s.TrueClassProbability);
                     pM.Value = Blob.FromFloats(s.Margin);
                     pC.Value = Blob.FromBools(s.Correct);
+                    cmd.ExecuteNonQuery();
+                }
+            }
+
+            using (var cmd = Command("INSERT INTO gradient_metrics(run_id, step, epoch, layer, class, other_class, metric, value) VALUES ($id, $step, $epoch, $layer, $class, $other, $metric, $value)", tx))
+            {
+                cmd.Parameters.AddWithValue("$id", runId);
+                var p = new[] { "$step", "$epoch", "$layer", "$class", "$other", "$metric", "$value" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+                foreach (var g in records.Gradients)
+                {
+                    p[0].Value = g.Step;
+                    p[1].Value = g.Epoch;
+                    p[2].Value = Nullable(g.Layer);
+                    p[3].Value = Nullable(g.Class);
+                    p[4].Value = Nullable(g.OtherClass);
+                    p[5].Value = g.Metric;
+                    p[6].Value = DbValue(g.Value);
+                    cmd.ExecuteNonQuery();
+                }
+            }
+
+            using (var cmd = Command("INSERT INTO representation_metrics(run_id, step, epoch, split, layer, class, other_class, metric, value, rows) VALUES ($id, $step, $epoch, $split, $layer, $class, $other, $metric, $value, $rows)", tx))
+            {
+                cmd.Parameters.AddWithValue("$id", runId);
+                var p = new[] { "$step", "$epoch", "$split", "$layer", "$class", "$other", "$metric", "$value", "$rows" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+                foreach (var r in records.Representations)
+                {
+                    p[0].Value = r.Step;
+                    p[1].Value = r.Epoch;
+                    p[2].Value = r.Split;
+                    p[3].Value = r.Layer;
+                    p[4].Value = Nullable(r.Class);
+                    p[5].Value = Nullable(r.OtherClass);
+                    p[6].Value = r.Metric;
+                    p[7].Value = DbValue(r.Value);
+                    p[8].Value = r.Rows;
+                    cmd.ExecuteNonQuery();
+                }
+            }
+
+            using (var cmd = Command("INSERT INTO activations(run_id, step, epoch, split, layer, width, row_ids, vals) VALUES ($id, $step, $epoch, $split, $layer, $width, $rows, $vals)", tx))
+            {
+                cmd.Parameters.AddWithValue("$id", runId);
+                var p = new[] { "$step", "$epoch", "$split", "$layer", "$width", "$rows", "$vals" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+                foreach (var a in records.Activations)
+                {
+                    p[0].Value = a.Step;
+                    p[1].Value = a.Epoch;
+                    p[2].Value = a.Split;
+                    p[3].Value = a.Layer;
+                    p[4].Value = a.Width;
+                    p[5].Value = Blob.FromInts(a.RowIds);
+                    p[6].Value = Blob.FromFloats(a.Values);
                     cmd.ExecuteNonQuery();
                 }
             }
@@ -379,6 +435,102 @@ internal sealed class StudyStore : IDisposable
         }
     }
 
+    /// <summary>The gradient-competition records of one finished run, in checkpoint order.</summary>
+    public IReadOnlyList<GradientRecord> Gradients(string runId)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT step, epoch, layer, class, other_class, metric, value FROM gradient_metrics WHERE run_id = $id ORDER BY rowid");
+            cmd.Parameters.AddWithValue("$id", runId);
+            using var r = cmd.ExecuteReader();
+            var list = new List<GradientRecord>();
+            while (r.Read())
+                list.Add(new GradientRecord(r.GetInt32(0), r.GetDouble(1), IntOrNull(r, 2), IntOrNull(r, 3), IntOrNull(r, 4), r.GetString(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
+            return list;
+        }
+    }
+
+    /// <summary>The representation-separability records of one finished run, in checkpoint order.</summary>
+    public IReadOnlyList<RepresentationRecord> Representations(string runId)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT step, epoch, split, layer, class, other_class, metric, value, rows FROM representation_metrics WHERE run_id = $id ORDER BY rowid");
+            cmd.Parameters.AddWithValue("$id", runId);
+            using var r = cmd.ExecuteReader();
+            var list = new List<RepresentationRecord>();
+            while (r.Read())
+                list.Add(new RepresentationRecord(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), IntOrNull(r, 4), IntOrNull(r, 5), r.GetString(6), r.IsDBNull(7) ? double.NaN : r.GetDouble(7), r.GetInt32(8)));
+            return list;
+        }
+    }
+
+    /// <summary>Streams the recorded hidden activations of one run (empty unless the study recorded them).</summary>
+    public IEnumerable<ActivationSnapshot> Activations(string runId)
+    {
+        using var cmd = Command("SELECT step, epoch, split, layer, width, row_ids, vals FROM activations WHERE run_id = $id ORDER BY split, layer, step");
+        cmd.Parameters.AddWithValue("$id", runId);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new ActivationSnapshot(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), Blob.ToInts((byte[])r[5]), r.GetInt32(4), Blob.ToFloats((byte[])r[6]));
+    }
+
+    /// <summary>Replaces a study's findings (they are derived: recomputing them must not duplicate them).</summary>
+    public void ReplaceFindings(string studyId, IEnumerable<FindingRow> findings)
+    {
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            using (var del = Command("DELETE FROM findings WHERE study_id = $s", tx))
+            {
+                del.Parameters.AddWithValue("$s", studyId);
+                del.ExecuteNonQuery();
+            }
+            using var cmd = Command("""
+                INSERT INTO findings(study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json, created_at)
+                VALUES ($s, $d, $p, $f, $st, $v, $e, $lo, $hi, $pv, $n, $details, $now)
+                """, tx);
+            var p = new[] { "$s", "$d", "$p", "$f", "$st", "$v", "$e", "$lo", "$hi", "$pv", "$n", "$details", "$now" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+            var now = Now();
+            foreach (var f in findings)
+            {
+                if (f.StudyId != studyId) throw new ArgumentException($"finding of study {f.StudyId} given for study {studyId}", nameof(findings));
+                object[] values = [f.StudyId, f.Dataset, f.Protocol, f.Finding, f.Statement, f.Verdict, DbValue(f.Effect), DbValue(f.CiLow), DbValue(f.CiHigh), DbValue(f.PValue), f.N, f.DetailsJson, now];
+                for (var i = 0; i < values.Length; i++) p[i].Value = values[i];
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<FindingRow> Findings(string studyId)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json FROM findings WHERE study_id = $s ORDER BY rowid");
+            cmd.Parameters.AddWithValue("$s", studyId);
+            using var r = cmd.ExecuteReader();
+            var list = new List<FindingRow>();
+            double D(int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
+            while (r.Read())
+                list.Add(new FindingRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), D(6), D(7), D(8), D(9), r.GetInt32(10), r.GetString(11)));
+            return list;
+        }
+    }
+
+    /// <summary>The studies in the store, newest first.</summary>
+    public IReadOnlyList<(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson)> Studies()
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT study_id, created_at, updated_at, imblab_version, config_json FROM studies ORDER BY updated_at DESC");
+            using var r = cmd.ExecuteReader();
+            var list = new List<(string, string, string, string, string)>();
+            while (r.Read()) list.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+            return list;
+        }
+    }
+
     public IReadOnlyList<SplitSamples> Samples(string runId)
     {
         lock (_gate)
@@ -430,6 +582,10 @@ internal sealed class StudyStore : IDisposable
         cmd.Transaction = tx;
         cmd.ExecuteNonQuery();
     }
+
+    private static object Nullable(int? v) => v is { } x ? x : DBNull.Value;
+
+    private static int? IntOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
 
     // SQLite has no NaN: it would store NULL anyway; saying so here keeps the convention explicit (NULL = undefined).
     private static object DbValue(double v) => double.IsNaN(v) ? DBNull.Value : v;
