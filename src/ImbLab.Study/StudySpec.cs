@@ -42,6 +42,38 @@ internal sealed record ModelSpec
     }
 }
 
+/// <summary>
+/// What a run records beyond the per-class metrics: the raw signals the dynamics analyses derive from. All of it is
+/// part of the run's config, since it decides what the store holds.
+/// </summary>
+internal sealed record DiagnosticsSpec
+{
+    /// <summary>Per-class gradients (norms per layer, cosines between classes, share of the update) at checkpoints.</summary>
+    public bool Gradients { get; init; } = true;
+
+    /// <summary>"every": at every checkpoint; "log": at the log-spaced epochs where representations are measured.</summary>
+    public string GradientSchedule { get; init; } = "every";
+
+    /// <summary>Separability of every hidden layer (silhouette, class-mean geometry, NC1, CDNV) at log-spaced epochs.</summary>
+    public bool Representations { get; init; } = true;
+
+    /// <summary>Above this many rows a split is measured on a stratified subsample that keeps every minority sample.</summary>
+    public int RepresentationRows { get; init; } = 1000;
+
+    /// <summary>Store the hidden activations themselves (large), for `imblab export --representations`.</summary>
+    public bool RecordActivations { get; init; }
+
+    /// <summary>"eval": per-sample dynamics from the post-epoch evaluation; "training": also as each sample is presented in its mini-batch, before the update.</summary>
+    public string DynamicsFrom { get; init; } = "eval";
+
+    public IEnumerable<string> Problems()
+    {
+        if (GradientSchedule is not ("every" or "log")) yield return $"--gradient-schedule: '{GradientSchedule}' is not known; accepted: every, log";
+        if (RepresentationRows < 10) yield return $"--representation-rows: {RepresentationRows} is too small; accepted: >= 10";
+        if (DynamicsFrom is not ("eval" or "training")) yield return $"--dynamics-from: '{DynamicsFrom}' is not known; accepted: eval, training";
+    }
+}
+
 /// <summary>One cell of the n_min x n_maj grid protocol.</summary>
 internal sealed record GridCell(int Minority, int Majority);
 
@@ -82,6 +114,8 @@ internal sealed record StudySpec
     /// <summary>Record per-sample signals (probability of the true class, margin, correctness) at every checkpoint.</summary>
     public bool RecordSamples { get; init; } = true;
 
+    public DiagnosticsSpec Diagnostics { get; init; } = new();
+
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -105,6 +139,7 @@ internal sealed record StudySpec
         if (Seeds < 1 || Seeds > 10_000) problems.Add($"--seeds: {Seeds} is out of range; accepted: 1..10000");
         if (Seed < 0) problems.Add($"--seed: {Seed} must be >= 0");
         problems.AddRange(Model.Problems());
+        problems.AddRange(Diagnostics.Problems());
         return problems;
     }
 

@@ -27,6 +27,10 @@ internal sealed class ExportSettings : CommandSettings
     [Description("Skip samples.csv (per-sample signals), which is by far the largest file.")]
     public bool NoSamples { get; init; }
 
+    [CommandOption("--representations")]
+    [Description("Also write representations.csv: the recorded hidden activations (run, epoch, layer, split, sample, class, values), if the study recorded them (--record-activations).")]
+    public bool Representations { get; init; }
+
     [CommandOption("--json")]
     public bool Json { get; init; }
 }
@@ -39,7 +43,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettin
             throw new UsageException($"--format: '{settings.Format}' is not supported; accepted: csv");
         using var store = StudyStore.Open(settings.Store, create: false);
         var folder = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Store))!, "export");
-        var files = CsvExporter.Export(store, folder, !settings.NoSamples, cancellationToken);
+        var files = CsvExporter.Export(store, folder, !settings.NoSamples, cancellationToken, settings.Representations);
         if (settings.Json)
         {
             console.WriteLine(JsonSerializer.Serialize(files, CliJson.Options));

@@ -74,6 +74,30 @@ internal class RunSettings : CommandSettings
     [Description("Do not record per-sample signals.")]
     public bool? NoSamples { get; init; }
 
+    [CommandOption("--no-gradients")]
+    [Description("Do not record per-class gradients (gradient competition).")]
+    public bool? NoGradients { get; init; }
+
+    [CommandOption("--gradient-schedule <WHEN>")]
+    [Description("every (every checkpoint, default) or log (the log-spaced epochs of the representation measures).")]
+    public string? GradientSchedule { get; init; }
+
+    [CommandOption("--no-representations")]
+    [Description("Do not measure representation separability (silhouette, NC1, CDNV) at log-spaced epochs.")]
+    public bool? NoRepresentations { get; init; }
+
+    [CommandOption("--representation-rows <N>")]
+    [Description("Measure separability on at most N rows per split (a stratified subsample keeping every minority sample; default 1000).")]
+    public int? RepresentationRows { get; init; }
+
+    [CommandOption("--record-activations")]
+    [Description("Also store the hidden activations themselves (large), for 'imblab export --representations'.")]
+    public bool? RecordActivations { get; init; }
+
+    [CommandOption("--dynamics-from <SOURCE>")]
+    [Description("eval (post-epoch evaluation, default) or training (also each sample as presented in its mini-batch, before the update).")]
+    public string? DynamicsFrom { get; init; }
+
     [CommandOption("--threads <N>")]
     [Description("Cores to use (default: all).")]
     public int? Threads { get; init; }
@@ -109,6 +133,15 @@ internal class RunSettings : CommandSettings
             LabelColumn = LabelColumn ?? start.LabelColumn,
             RecordSamples = NoSamples is true ? false : start.RecordSamples,
             Model = model,
+            Diagnostics = start.Diagnostics with
+            {
+                Gradients = NoGradients is true ? false : start.Diagnostics.Gradients,
+                GradientSchedule = GradientSchedule?.ToLowerInvariant() ?? start.Diagnostics.GradientSchedule,
+                Representations = NoRepresentations is true ? false : start.Diagnostics.Representations,
+                RepresentationRows = RepresentationRows ?? start.Diagnostics.RepresentationRows,
+                RecordActivations = RecordActivations ?? start.Diagnostics.RecordActivations,
+                DynamicsFrom = DynamicsFrom?.ToLowerInvariant() ?? start.Diagnostics.DynamicsFrom,
+            },
         };
     }
 

@@ -14,7 +14,8 @@ internal sealed record ExportedFile(string Path, long Rows);
 /// </summary>
 internal static class CsvExporter
 {
-    public static IReadOnlyList<ExportedFile> Export(StudyStore store, string folder, bool samples, CancellationToken cancellationToken)
+    public static IReadOnlyList<ExportedFile> Export(StudyStore store, string folder, bool samples, CancellationToken cancellationToken,
+        bool representations = false)
     {
         Directory.CreateDirectory(folder);
         var runs = store.Runs();
@@ -109,6 +110,41 @@ internal static class CsvExporter
                             csv.WriteField(Num(s.TrueClassProbability[i]));
                             csv.WriteField(Num(s.Margin[i]));
                             csv.WriteField(s.Correct[i] ? "1" : "0");
+                            csv.EndRecord();
+                            n++;
+                        }
+                    }
+                }
+                return n;
+            }));
+        }
+        if (representations)
+        {
+            files.Add(Write(Path.Combine(folder, "representations.csv"), csv =>
+            {
+                foreach (var h in new[] { "run_id", "step", "epoch", "layer", "split", "sample", "class", "role", "width", "values" }) csv.WriteField(h);
+                csv.EndRecord();
+                long n = 0;
+                foreach (var run in runs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // Labels by dataset row: activations name their samples by row id.
+                    var labels = store.Samples(run.RunId).SelectMany(s => s.RowIds.Zip(s.Labels)).GroupBy(p => p.First).ToDictionary(g => g.Key, g => g.First().Second);
+                    foreach (var a in store.Activations(run.RunId))
+                    {
+                        for (var i = 0; i < a.RowIds.Length; i++)
+                        {
+                            var label = labels.TryGetValue(a.RowIds[i], out var y) ? y : -1;
+                            csv.WriteField(run.RunId);
+                            csv.WriteField(Int(a.Step));
+                            csv.WriteField(Num(a.Epoch));
+                            csv.WriteField(Int(a.Layer));
+                            csv.WriteField(a.Split);
+                            csv.WriteField(Int(a.RowIds[i]));
+                            csv.WriteField(label < 0 ? "" : Int(label));
+                            csv.WriteField(label < 0 ? "" : Role(run, label));
+                            csv.WriteField(Int(a.Width));
+                            csv.WriteField(string.Join(' ', a.Values.AsSpan(i * a.Width, a.Width).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
                             csv.EndRecord();
                             n++;
                         }

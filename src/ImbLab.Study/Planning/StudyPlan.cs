@@ -28,7 +28,8 @@ internal sealed record RunConfig(
     int SeedIndex,
     long Seed,
     ModelSpec Model,
-    bool RecordSamples);
+    bool RecordSamples,
+    DiagnosticsSpec Diagnostics);
 
 /// <summary>One run to do, with what the runner needs to build it.</summary>
 internal sealed record PlannedRun(
@@ -107,7 +108,7 @@ internal sealed class StudyPlan
                         {
                             var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name(), target.Level,
                                 target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
-                                spec.Model, spec.RecordSamples);
+                                spec.Model, spec.RecordSamples, spec.Diagnostics);
                             var json = JsonSerializer.Serialize(config, StudySpec.Json);
                             var hash = Hash(json);
                             runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, target, minority, trainCounts));

@@ -6,8 +6,8 @@ namespace ImbLab.Study.Running;
 
 /// <summary>
 /// The probe of one run: at every checkpoint it evaluates the model on the run's training and test rows and
-/// records per-class metrics and, when asked, per-sample signals. Buffers are allocated once; the engine calls
-/// it on the run's worker thread, so it needs no locking.
+/// records per-class metrics and, when asked, per-sample signals, per-class gradients and representation
+/// separability. Buffers are allocated once; the engine calls it on the run's worker thread, so it needs no locking.
 /// </summary>
 internal sealed class RunMonitor : ITrainingObserver
 {
@@ -21,10 +21,12 @@ internal sealed class RunMonitor : ITrainingObserver
     private readonly int _finalStep;
     private readonly Action<RunMonitor> _onFinished;
     private readonly Action? _onEpoch;
+    private readonly GradientRecorder? _gradients;
+    private readonly RepresentationRecorder? _representations;
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
     public RunMonitor(string runId, EncodedSet train, EncodedSet test, int positiveClass, bool recordSamples, int epochs, int batchSize,
-        Action<RunMonitor> onFinished, Action? onEpoch = null)
+        Action<RunMonitor> onFinished, Action? onEpoch = null, DiagnosticsSpec? diagnostics = null, MlpShape? shape = null, ulong seed = 0)
     {
         RunId = runId;
         _classes = train.ClassCount;
@@ -36,6 +38,15 @@ internal sealed class RunMonitor : ITrainingObserver
         _onFinished = onFinished;
         _onEpoch = onEpoch;
         foreach (var set in _sets) Records.Samples.Add(new SplitSamples(set.Name, set.Data.RowIds, set.Data.Labels));
+
+        if (diagnostics is not null && shape is not null)
+        {
+            var representationSteps = RepresentationRecorder.Schedule(epochs).Select(e => e * stepsPerEpoch).ToHashSet();
+            if (diagnostics.Representations || diagnostics.RecordActivations)
+                _representations = new RepresentationRecorder(Records, shape, train, test, positiveClass, diagnostics, representationSteps, seed);
+            if (diagnostics.Gradients)
+                _gradients = new GradientRecorder(Records, shape, diagnostics.GradientSchedule == "every" ? null : representationSteps);
+        }
     }
 
     public string RunId { get; }
@@ -45,7 +56,12 @@ internal sealed class RunMonitor : ITrainingObserver
     public void OnCheckpoint(in Checkpoint checkpoint, Mlp model)
     {
         if (checkpoint.Step == 0) _clock.Restart();
-        foreach (var set in _sets) Evaluate(set, checkpoint, model);
+        var train = _sets[0];
+        // The gradient sweep computes the training logits on its way, so the evaluation need not predict them again.
+        var trainPredicted = _gradients is not null && _gradients.Record(checkpoint, model, train.Data, train.Logits);
+        Evaluate(train, checkpoint, model, predict: !trainPredicted);
+        Evaluate(_sets[1], checkpoint, model, predict: true);
+        _representations?.Record(checkpoint, model);
         if (checkpoint.IsEpochEnd && checkpoint.Step > 0) _onEpoch?.Invoke();
         if (checkpoint.IsEpochEnd && checkpoint.Step == _finalStep)
         {
@@ -54,38 +70,46 @@ internal sealed class RunMonitor : ITrainingObserver
         }
     }
 
-    private void Evaluate(EvaluationSet set, in Checkpoint checkpoint, Mlp model)
+    private void Evaluate(EvaluationSet set, in Checkpoint checkpoint, Mlp model, bool predict)
     {
         var data = set.Data;
         var n = data.Rows;
-        model.Predict(data.Features, n, set.Logits);
+        if (predict) model.Predict(data.Features, n, set.Logits);
         Softmax.FromLogits(set.Logits, _classes, data.Labels, set.Probabilities, set.Loss);
         var metrics = ClassificationMetrics.Compute(set.Probabilities, _classes, data.Labels, _positiveClass, set.Loss);
         foreach (var (cls, name, value) in metrics.ToLong())
             Records.Metrics.Add(new MetricRecord(checkpoint.Step, checkpoint.EpochPosition, set.Name, cls, name, value));
 
         if (!_recordSamples) return;
+        var signals = SampleSignalsOf(set.Logits, set.Probabilities, data.Labels, _classes);
+        Records.Signals.Add(signals with { Step = checkpoint.Step, Epoch = checkpoint.EpochPosition, Split = set.Name });
+    }
+
+    /// <summary>Probability of the true class, margin and correctness of every row, from its logits and probabilities.</summary>
+    public static SampleSignals SampleSignalsOf(ReadOnlySpan<float> logits, ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes)
+    {
+        var n = labels.Length;
         var pTrue = new float[n];
         var margin = new float[n];
         var correct = new bool[n];
         for (var i = 0; i < n; i++)
         {
-            var y = data.Labels[i];
-            var row = set.Logits.AsSpan(i * _classes, _classes);
-            var probabilities = set.Probabilities.AsSpan(i * _classes, _classes);
+            var y = labels[i];
+            var row = logits.Slice(i * classes, classes);
+            var p = probabilities.Slice(i * classes, classes);
             var otherMax = float.NegativeInfinity;
             var argmax = 0;
-            for (var c = 0; c < _classes; c++)
+            for (var c = 0; c < classes; c++)
             {
                 // Correctness from the probabilities, exactly as the metrics decide it (first maximum wins).
-                if (probabilities[c] > probabilities[argmax]) argmax = c;
+                if (p[c] > p[argmax]) argmax = c;
                 if (c != y && row[c] > otherMax) otherMax = row[c];
             }
-            pTrue[i] = set.Probabilities[i * _classes + y];
+            pTrue[i] = p[y];
             margin[i] = row[y] - otherMax;
             correct[i] = argmax == y;
         }
-        Records.Signals.Add(new SampleSignals(checkpoint.Step, checkpoint.EpochPosition, set.Name, pTrue, margin, correct));
+        return new SampleSignals(0, 0, "", pTrue, margin, correct);
     }
 
     private sealed class EvaluationSet(string name, EncodedSet data)

@@ -100,9 +100,11 @@ internal sealed class StudyRunner
         var mlp = new Mlp(shape, Rng.Derive(seed, "init"));
         var optimizer = new OptimizerSettings(model.Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam, model.LearningRate,
             model.Beta1, model.Beta2, model.Epsilon, model.Momentum, model.WeightDecay);
+        var diagnostics = plan.Spec.Diagnostics;
         var monitor = new RunMonitor(run.RunId, train, test, run.MinorityClass, plan.Spec.RecordSamples, model.Epochs, model.BatchSize,
-            onFinished, onEpoch);
+            onFinished, onEpoch, diagnostics, shape, Rng.Derive(seed, "diagnostics"));
+        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == "training" ? new PresentedSignals(monitor, train) : monitor;
         return new TrainingJob(mlp, train.Features, train.Labels, train.Rows, optimizer, model.Epochs, model.BatchSize,
-            Rng.Derive(seed, "shuffle"), model.EarlyEpochs, monitor);
+            Rng.Derive(seed, "shuffle"), model.EarlyEpochs, observer);
     }
 }

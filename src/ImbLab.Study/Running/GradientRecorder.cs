@@ -1,0 +1,99 @@
+using ImbLab.Core;
+using ImbLab.Engine;
+using ImbLab.Study.Store;
+
+namespace ImbLab.Study.Running;
+
+/// <summary>
+/// Gradient competition between classes (Francazi et al. 2023). At its checkpoints it sweeps the whole training
+/// part once, forward and backward, split by class, and records for every class c the gradient g_c of its mean
+/// loss: its norm for the whole network and per layer, the cosine between every pair of classes, and the class's
+/// share of the update the optimizer actually took:
+///   share_c = -(n_c/N) &lt;g_c, u&gt; / -&lt;g, u&gt;,  g = sum_c (n_c/N) g_c,  u = theta_t - theta_(t-1),
+/// i.e. how much of the first-order decrease of the training loss along the actual step each class's loss
+/// accounts for (the shares sum to 1; NaN before the first update or when the step does not move the loss).
+/// </summary>
+internal sealed class GradientRecorder(RunRecords records, MlpShape shape, IReadOnlySet<int>? steps)
+{
+    private readonly ClassGradientProbe _probe = new(shape);
+
+    /// <summary>Records at this checkpoint if it is one of the schedule's; returns whether it filled <paramref name="logits"/>.</summary>
+    public bool Record(in Checkpoint checkpoint, Mlp model, EncodedSet train, float[] logits)
+    {
+        if (steps is not null && !steps.Contains(checkpoint.Step)) return false;
+        var result = _probe.Compute(model, train.Features, train.Labels, train.Rows, logits);
+        var step = checkpoint.Step;
+        var epoch = checkpoint.EpochPosition;
+        var classes = result.Classes;
+        var total = (double)result.Counts.Sum();
+        var present = Enumerable.Range(0, classes).Where(c => result.Counts[c] > 0).ToArray();
+        var parameterCount = result.PerClass[0].Length;
+
+        // The full gradient of the mean training loss, as the classes make it up.
+        var full = new double[parameterCount];
+        foreach (var c in present)
+        {
+            var weight = result.Counts[c] / total;
+            var g = result.PerClass[c];
+            for (var k = 0; k < parameterCount; k++) full[k] += weight * g[k];
+        }
+
+        void Add(int? layer, int? cls, int? other, string metric, double value) =>
+            records.Gradients.Add(new GradientRecord(step, epoch, layer, cls, other, metric, value));
+
+        for (var layer = -1; layer < result.Layers.Count; layer++)
+        {
+            var (offset, length) = layer < 0 ? (0, parameterCount) : result.Layers[layer];
+            int? layerId = layer < 0 ? null : layer;
+            foreach (var c in present)
+                Add(layerId, c, null, "grad_norm", Math.Sqrt(Dot(result.PerClass[c].AsSpan(offset, length), result.PerClass[c].AsSpan(offset, length))));
+            Add(layerId, null, null, "grad_norm", Math.Sqrt(Dot(full.AsSpan(offset, length), full.AsSpan(offset, length))));
+            for (var a = 0; a < present.Length; a++)
+            {
+                for (var b = a + 1; b < present.Length; b++)
+                {
+                    var gi = result.PerClass[present[a]].AsSpan(offset, length);
+                    var gj = result.PerClass[present[b]].AsSpan(offset, length);
+                    Add(layerId, present[a], present[b], "grad_cosine", Cosine(gi, gj));
+                }
+            }
+        }
+
+        var update = model.LastUpdate;
+        if (update.Length == parameterCount)
+        {
+            var descent = new double[classes];
+            var sum = 0.0;
+            foreach (var c in present)
+            {
+                descent[c] = -(result.Counts[c] / total) * Dot(result.PerClass[c], update);
+                sum += descent[c];
+            }
+            foreach (var c in present) Add(null, c, null, "update_share", sum == 0 ? double.NaN : descent[c] / sum);
+            Add(null, null, null, "update_norm", Math.Sqrt(Dot(update, update)));
+        }
+        return true;
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var s = 0.0;
+        for (var i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return s;
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var s = 0.0;
+        for (var i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var ab = Dot(a, b);
+        var aa = Dot(a, a);
+        var bb = Dot(b, b);
+        return aa == 0 || bb == 0 ? double.NaN : ab / Math.Sqrt(aa * bb);
+    }
+}
