@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ImbLab.Core;
 
 namespace ImbLab.Engine;
@@ -128,20 +129,49 @@ internal sealed unsafe class Mlp
         var outputs = _activations!;
         var path = Kernels.Resolve(KernelPath);
         var last = LayerCount - 1;
-        fixed (float* x = features)
+        if (hidden is null)
         {
-            for (var start = 0; start < rows; start += PredictChunk)
+            fixed (float* x = features)
             {
-                var n = Math.Min(PredictChunk, rows - start);
-                ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
-                CopyRows(outputs[last], _layout.OutPadded[last], n, logits.Slice(start * classes), classes);
-                if (hidden is null) continue;
-                for (var l = 0; l < last; l++)
+                for (var start = 0; start < rows; start += PredictChunk)
                 {
-                    var width = _layout.Out[l];
-                    CopyRows(outputs[l], _layout.OutPadded[l], n, hidden[l].AsSpan(start * width), width);
+                    var n = Math.Min(PredictChunk, rows - start);
+                    ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
+                    CopyRows(outputs[last], _layout.OutPadded[last], n, logits.Slice(start * classes), classes);
                 }
             }
+            return;
+        }
+        // A hidden layer whose width is whole vectors has no padding: the forward pass writes it straight into the
+        // caller's array (pinned for the call), which saves copying every representation once more.
+        Span<GCHandle> pins = stackalloc GCHandle[last];
+        Span<nint> direct = stackalloc nint[last + 1];
+        try
+        {
+            for (var l = 0; l < last; l++)
+                if (_layout.Out[l] == _layout.OutPadded[l]) pins[l] = GCHandle.Alloc(hidden[l], GCHandleType.Pinned);
+            fixed (float* x = features)
+            {
+                for (var start = 0; start < rows; start += PredictChunk)
+                {
+                    var n = Math.Min(PredictChunk, rows - start);
+                    for (var l = 0; l < last; l++)
+                        direct[l] = pins[l].IsAllocated ? pins[l].AddrOfPinnedObject() + (nint)start * _layout.Out[l] * sizeof(float) : 0;
+                    ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs, direct);
+                    CopyRows(outputs[last], _layout.OutPadded[last], n, logits.Slice(start * classes), classes);
+                    for (var l = 0; l < last; l++)
+                    {
+                        if (pins[l].IsAllocated) continue;
+                        var width = _layout.Out[l];
+                        CopyRows(outputs[l], _layout.OutPadded[l], n, hidden[l].AsSpan(start * width), width);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var pin in pins)
+                if (pin.IsAllocated) pin.Free();
         }
     }
 
