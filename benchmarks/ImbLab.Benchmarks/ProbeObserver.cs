@@ -17,8 +17,10 @@ internal enum Probes
 /// batch: p_true and correctness of every presented sample at every step (forgetting, cartography);
 /// gradients: per-class gradients over the training set, their per-layer norms, cosine and projection on the last
 /// update, at the scheduled epoch ends; hidden: every hidden layer of every train and test row at every epoch end.
-/// Without an inner monitor it also does plain W's evaluation itself, taking the training logits from the gradient
-/// probe (or PredictWithHidden) instead of a separate Predict, as a monitor built on the probes would.
+/// Without an inner monitor it also does plain W's evaluation itself, taking the logits (and the training rows' hidden
+/// layers) from the gradient probe or PredictWithHidden instead of a separate Predict, as a monitor built on the probes
+/// would. With an inner monitor (RunMonitor) the probes come on top of its own evaluation: an upper bound, since the
+/// monitor's forward passes are then done twice.
 /// </summary>
 internal sealed class ProbeObserver : ITrainingObserver, IBatchObserver
 {
@@ -78,24 +80,20 @@ internal sealed class ProbeObserver : ITrainingObserver, IBatchObserver
         if (!checkpoint.IsEpochEnd) return;
         var gradients = (_probes & Probes.Gradients) != 0 && _gradientEpoch(checkpoint.Epoch);
         var hidden = (_probes & Probes.Hidden) != 0;
-        var trainDone = false;
         if (gradients)
         {
-            Summarise(_probe.Compute(model, _w.TrainX, _w.TrainY, Workload.TrainRows, _trainLogits), model.LastUpdate);
+            // The probe's forward pass gives the training logits (and the hidden layers when asked): no separate Predict on train.
+            Summarise(_probe.Compute(model, _w.TrainX, _w.TrainY, Workload.TrainRows, _trainLogits, hidden ? _trainHidden : null), model.LastUpdate);
             GradientComputations++;
-            trainDone = true;
         }
+        else if (hidden) model.PredictWithHidden(_w.TrainX, Workload.TrainRows, _trainLogits, _trainHidden);
+        else if (_inner is null) model.Predict(_w.TrainX, Workload.TrainRows, _trainLogits);
         if (hidden)
         {
-            model.PredictWithHidden(_w.TrainX, Workload.TrainRows, _trainLogits, _trainHidden);
             model.PredictWithHidden(_w.TestX, Workload.TestRows, _testLogits, _testHidden);
             Checksum += _trainHidden[^1][5] + _testHidden[0][7];
         }
-        else if (_inner is null)
-        {
-            if (!trainDone) model.Predict(_w.TrainX, Workload.TrainRows, _trainLogits);
-            model.Predict(_w.TestX, Workload.TestRows, _testLogits);
-        }
+        else if (_inner is null) model.Predict(_w.TestX, Workload.TestRows, _testLogits);
         int hit = 0, total = 0;
         for (var r = 0; r < Workload.TestRows; r++)
         {

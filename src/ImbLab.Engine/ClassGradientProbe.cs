@@ -108,8 +108,17 @@ internal sealed unsafe class ClassGradientProbe
     /// labels 0..Classes-1); <paramref name="logits"/> (rows x Classes) receives every row's logits, as Predict gives them.
     /// Returns this probe's result object, overwritten by the next call.
     /// </summary>
+    public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits) =>
+        Compute(model, features, labels, rows, logits, null);
+
+    /// <summary>
+    /// As <see cref="Compute(Mlp, ReadOnlySpan{float}, ReadOnlySpan{int}, int, Span{float})"/>, and <paramref name="hidden"/>[l]
+    /// (when given; rows x Hidden[l]) receives hidden layer l's output as <see cref="Mlp.PredictWithHidden"/> gives it, from the
+    /// same forward pass: an epoch end that wants both pays for one forward pass over the training rows, not two.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits)
+    public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits,
+        IReadOnlyList<float[]>? hidden)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.Shape.Equals(_shape)) throw new ArgumentException($"the model is {model.Shape}; this probe was made for {_shape}", nameof(model));
@@ -121,6 +130,17 @@ internal sealed unsafe class ClassGradientProbe
         if (labels.Length < rows) throw new ArgumentException($"labels has {labels.Length} values; {rows} are needed", nameof(labels));
         if (logits.Length < (long)rows * classes)
             throw new ArgumentException($"logits has room for {logits.Length} values; {rows} rows x {classes} classes are needed", nameof(logits));
+
+        var last = _layout.LayerCount - 1;
+        if (hidden is not null)
+        {
+            if (hidden.Count != last) throw new ArgumentException($"hidden has {hidden.Count} buffers; the model has {last} hidden layers", nameof(hidden));
+            for (var l = 0; l < last; l++)
+            {
+                if (hidden[l] is null || hidden[l].Length < (long)rows * _layout.Out[l])
+                    throw new ArgumentException($"hidden[{l}] has room for {hidden[l]?.Length ?? 0} values; {rows} rows x {_layout.Out[l]} units are needed", nameof(hidden));
+            }
+        }
 
         var counts = _result.Counts;
         Array.Clear(counts);
@@ -134,7 +154,6 @@ internal sealed unsafe class ClassGradientProbe
         var path = Kernels.Resolve(model.KernelPath);
         Pack(model, path);
 
-        var last = _layout.LayerCount - 1;
         var ldx = _layout.InPadded[0];
         var ldz = _layout.OutPadded[last];
         var input = _input.Span;
@@ -155,6 +174,7 @@ internal sealed unsafe class ClassGradientProbe
                 ForwardPass.Run(path, _layout, _parameters.Pointer, _transposed.Pointer, _input.Pointer, ldx, size, _outputs);
                 var z = _outputs[last].Span;
                 for (var r = 0; r < size; r++) z.Slice(r * ldz, classes).CopyTo(logits.Slice(members[r] * classes, classes));
+                if (hidden is not null) ScatterHidden(hidden, members, size);
                 _lossSums[c] += MlpTrainer.SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, ldz, classes, size, _chunkLabels, scale);
                 // The first chunk writes the class's accumulator directly; later ones go through scratch and are added.
                 var target = done == 0 ? _accumulators[c] : _scratch;
@@ -166,6 +186,18 @@ internal sealed unsafe class ClassGradientProbe
             else _layout.Unpack(_accumulators[c].Span, _result.PerClass[c]);
         }
         return _result;
+    }
+
+    private void ScatterHidden(IReadOnlyList<float[]> hidden, ReadOnlySpan<int> members, int size)
+    {
+        for (var l = 0; l < hidden.Count; l++)
+        {
+            var width = _layout.Out[l];
+            var ld = _layout.OutPadded[l];
+            var source = _outputs[l].Span;
+            var destination = hidden[l];
+            for (var r = 0; r < size; r++) source.Slice(r * ld, width).CopyTo(destination.AsSpan(members[r] * width, width));
+        }
     }
 
     /// <summary>Stable counting sort of the row indices by label: class c's rows are _order[_starts[c].._starts[c+1]).</summary>

@@ -72,6 +72,23 @@ public sealed class ClassGradientProbeTests
     }
 
     [Fact]
+    public void Given_hidden_buffers_When_probing_Then_they_receive_what_PredictWithHidden_gives_in_the_original_row_order()
+    {
+        var shape = new MlpShape(4, [16, 5], 3, Activation.Tanh);
+        var model = new Mlp(shape, 9);
+        var (x, y) = EngineTestSupport.RandomBatch(90, 4, 3, 8);
+        var hidden = new[] { new float[90 * 16], new float[90 * 5] };
+        var logits = new float[270];
+        new ClassGradientProbe(shape, 16).Compute(model, x, y, 90, logits, hidden);
+        var expectedHidden = new[] { new float[90 * 16], new float[90 * 5] };
+        var expectedLogits = new float[270];
+        model.PredictWithHidden(x, 90, expectedLogits, expectedHidden);
+        Assert.Equal(expectedLogits, logits);
+        Assert.Equal(expectedHidden[0], hidden[0]);
+        Assert.Equal(expectedHidden[1], hidden[1]);
+    }
+
+    [Fact]
     public void Given_different_chunk_sizes_When_probing_Then_the_results_agree_to_float_rounding()
     {
         var shape = new MlpShape(6, [20, 12], 3);
