@@ -14,6 +14,8 @@ internal static class WorkloadCommand
         int models = 1, threads = 1, epochs = 50;
         var path = KernelPath.Intrinsics;
         var monitor = Monitor.Forward;
+        var probes = Probes.None;
+        var gradientEpochs = "all";
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -23,17 +25,21 @@ internal static class WorkloadCommand
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--kernels": path = Enum.Parse<KernelPath>(args[++i], ignoreCase: true); break;
                 case "--monitor": monitor = Enum.Parse<Monitor>(args[++i], ignoreCase: true); break;
+                case "--probe": probes = Enum.Parse<Probes>(args[++i], ignoreCase: true); break;
+                case "--gradient-epochs": gradientEpochs = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, --monitor forward|metrics|samples");
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, " +
+                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N");
                     return 2;
             }
         }
         var w = new Workload();
         // Warm-up so every kernel runs tier-1 code in the timed run.
-        var warm = Enumerable.Range(0, Math.Max(threads, 1)).Select(s => Prepare(w, 100 + s, 3, path, monitor)).ToArray();
+        var gradientEpoch = GradientSchedule(gradientEpochs);
+        var warm = Enumerable.Range(0, Math.Max(threads, 1)).Select(s => Prepare(w, 100 + s, 3, path, monitor, probes, gradientEpoch)).ToArray();
         LockstepTrainer.Train(warm, threads, CancellationToken.None);
 
-        var jobs = Enumerable.Range(0, models).Select(s => Prepare(w, s, epochs, path, monitor)).ToArray();
+        var jobs = Enumerable.Range(0, models).Select(s => Prepare(w, s, epochs, path, monitor, probes, gradientEpoch)).ToArray();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -43,16 +49,71 @@ internal static class WorkloadCommand
         // CPU time is the steadier number on a shared machine: it excludes time other processes held our cores.
         var cpuPerEpochModel = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / epochs / models;
         var perEpochModel = clock.Elapsed.TotalMilliseconds / epochs / models;
-        var recall = jobs[0].Observer is Workload.EvaluatingObserver e ? e.LastMinorityRecall
-            : ((RunMonitor)jobs[0].Observer).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value;
+        var observer = jobs[0].Observer;
+        var probe = observer as ProbeObserver;
+        var recall = observer switch
+        {
+            Workload.EvaluatingObserver e => e.LastMinorityRecall,
+            ProbeObserver { Inner: null } p => p.LastMinorityRecall,
+            _ => ((RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value,
+        };
+        var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+        if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
         return 0;
+    }
+
+    /// <summary>all: every epoch end (incl. epoch 0); log: epochs 0, 1, 2, 4, 8, ...; N: every N-th epoch (0, N, 2N, ...).</summary>
+    private static Func<int, bool> GradientSchedule(string text) => text switch
+    {
+        "all" => _ => true,
+        "log" => e => e == 0 || (e & (e - 1)) == 0,
+        _ when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 => e => e % n == 0,
+        _ => throw new ArgumentException($"--gradient-epochs is '{text}'; accepted: all, log, or a whole number of epochs > 0"),
+    };
+
+    /// <summary>One ClassGradientProbe.Compute over W's training rows on the trained model, per chunk size: best of 30, thread CPU time.</summary>
+    private static string TimeGradientProbe(Workload w, Mlp model, KernelPath path)
+    {
+        model.KernelPath = path;
+        var logits = new float[Workload.TrainRows * 2];
+        var text = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"Predict rows={Workload.TrainRows} best_cpu_ms={BestCpuMs(() => model.Predict(w.TrainX, Workload.TrainRows, logits)):F3}"));
+        foreach (var chunk in new[] { 32, 64, ClassGradientProbe.DefaultChunkRows, 256, 512 })
+        {
+            var probe = new ClassGradientProbe(Workload.Shape, chunk);
+            text.Append(string.Create(CultureInfo.InvariantCulture,
+                $"; ClassGradientProbe.Compute chunk={chunk} best_cpu_ms={BestCpuMs(() => probe.Compute(model, w.TrainX, w.TrainY, Workload.TrainRows, logits)):F3}"));
+        }
+        return text.ToString();
+    }
+
+    private static double BestCpuMs(Action action)
+    {
+        for (var i = 0; i < 5; i++) action();
+        var best = double.MaxValue;
+        for (var i = 0; i < 30; i++)
+        {
+            var before = KernelProbe.ThreadCpuSeconds();
+            action();
+            best = Math.Min(best, KernelProbe.ThreadCpuSeconds() - before);
+        }
+        return best * 1e3;
     }
 
     /// <summary>forward: predict every row at each epoch end (the engine's share of monitoring); metrics: the real
     /// monitor with every per-class and overall metric; samples: the real monitor recording per-sample signals too.</summary>
     private enum Monitor { Forward, Metrics, Samples }
+
+    private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor, Probes probes, Func<int, bool> gradientEpoch)
+    {
+        var job = Prepare(w, seed, epochs, path, monitor);
+        if (probes == Probes.None) return job;
+        var inner = monitor == Monitor.Forward ? null : job.Observer;
+        return job with { Observer = new ProbeObserver(w, inner, probes, gradientEpoch) };
+    }
 
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor)
     {

@@ -118,9 +118,12 @@ internal static class LockstepTrainer
     {
         var trainer = new MlpTrainer(job.Model, job.Optimizer, Math.Min(job.BatchSize, job.Rows));
         var schedule = CheckpointSchedule.LogSpaced(job.StepsPerEpoch, job.EarlyEpochs);
+        var batchObserver = job.Observer as IBatchObserver;
         var order = new int[job.Rows];
         var step = 0;
-        Observe(job, trainer, schedule, step);
+        trainer.Publish();
+        job.Model.ClearLastUpdate();
+        job.Observer.OnCheckpoint(schedule.At(0), job.Model);
         for (var epoch = 0; epoch < job.Epochs; epoch++)
         {
             for (var i = 0; i < order.Length; i++) order[i] = i;
@@ -129,18 +132,16 @@ internal static class LockstepTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(job.BatchSize, job.Rows - start));
-                trainer.StepOnRows(job.Features, job.Labels, batch);
+                // Only a step that ends on a checkpoint needs the parameters before it, for the model's LastUpdate.
+                var observed = schedule.Contains(step + 1);
+                if (observed) trainer.RememberParameters();
+                trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
                 step++;
-                if (schedule.Contains(step)) Observe(job, trainer, schedule, step);
+                if (!observed) continue;
+                trainer.PublishWithUpdate();
+                job.Observer.OnCheckpoint(schedule.At(step), job.Model);
             }
         }
         trainer.Publish();
-    }
-
-    private static void Observe(TrainingJob job, MlpTrainer trainer, CheckpointSchedule schedule, int step)
-    {
-        trainer.Publish();
-        var checkpoint = schedule.At(step);
-        job.Observer.OnCheckpoint(in checkpoint, job.Model);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ImbLab.Core;
 
 namespace ImbLab.Engine;
@@ -12,6 +13,8 @@ internal sealed unsafe class Mlp
     private const int PredictChunk = 64;
 
     private readonly float[] _parameters;
+    private float[]? _lastUpdate;
+    private bool _hasLastUpdate;
     private readonly Layout _layout;
     private AlignedBuffer? _packed;
     private AlignedBuffer? _transposed;
@@ -53,6 +56,13 @@ internal sealed unsafe class Mlp
     /// <summary>Read-only view of all parameters in the flat order W0, b0, W1, b1, ...</summary>
     internal ReadOnlySpan<float> Parameters => _parameters;
 
+    /// <summary>
+    /// theta_s - theta_(s-1) in the flat order W0, b0, W1, b1, ...: the update of the last training step before the
+    /// checkpoint the model was last handed out at (the trainer sets it at every checkpoint with step &gt;= 1; empty at
+    /// step 0 and before any training). Each class's share of the update is its gradient's projection on this.
+    /// </summary>
+    public ReadOnlySpan<float> LastUpdate => _hasLastUpdate ? _lastUpdate : ReadOnlySpan<float>.Empty;
+
     /// <summary>Layer weights, [out x in] row-major (torch nn.Linear.weight). Writable.</summary>
     public Span<float> Weights(int layer)
     {
@@ -85,7 +95,27 @@ internal sealed unsafe class Mlp
     }
 
     /// <summary>Logits (rows x Classes) for row-major features (rows x Inputs). Not thread-safe: uses per-instance scratch.</summary>
-    public void Predict(ReadOnlySpan<float> features, int rows, Span<float> logits)
+    public void Predict(ReadOnlySpan<float> features, int rows, Span<float> logits) => Run(features, rows, logits, null);
+
+    /// <summary>
+    /// As <see cref="Predict"/>, and <paramref name="hidden"/>[l] (at least rows x Hidden[l] values, row-major) receives
+    /// hidden layer l's output after its activation: the representations the separability measures read.
+    /// </summary>
+    public void PredictWithHidden(ReadOnlySpan<float> features, int rows, Span<float> logits, IReadOnlyList<float[]> hidden)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        var widths = Shape.Hidden;
+        if (hidden.Count != widths.Count)
+            throw new ArgumentException($"hidden has {hidden.Count} buffers; the model has {widths.Count} hidden layers", nameof(hidden));
+        for (var l = 0; l < widths.Count; l++)
+        {
+            if (hidden[l] is null || hidden[l].Length < (long)rows * widths[l])
+                throw new ArgumentException($"hidden[{l}] has room for {hidden[l]?.Length ?? 0} values; {rows} rows x {widths[l]} units are needed", nameof(hidden));
+        }
+        Run(features, rows, logits, hidden);
+    }
+
+    private void Run(ReadOnlySpan<float> features, int rows, Span<float> logits, IReadOnlyList<float[]>? hidden)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         var inputs = Shape.Inputs;
@@ -97,20 +127,68 @@ internal sealed unsafe class Mlp
         if (rows == 0) return;
         EnsurePacked();
         var outputs = _activations!;
-        var last = outputs[^1];
-        var ld = _layout.OutPadded[^1];
         var path = Kernels.Resolve(KernelPath);
-        fixed (float* x = features)
+        var last = LayerCount - 1;
+        if (hidden is null)
         {
-            for (var start = 0; start < rows; start += PredictChunk)
+            fixed (float* x = features)
             {
-                var n = Math.Min(PredictChunk, rows - start);
-                ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
-                for (var r = 0; r < n; r++)
-                    new ReadOnlySpan<float>(last.Pointer + r * ld, classes).CopyTo(logits.Slice((start + r) * classes, classes));
+                for (var start = 0; start < rows; start += PredictChunk)
+                {
+                    var n = Math.Min(PredictChunk, rows - start);
+                    ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs);
+                    CopyRows(outputs[last], _layout.OutPadded[last], n, logits.Slice(start * classes), classes);
+                }
+            }
+            return;
+        }
+        // A hidden layer whose width is whole vectors has no padding: the forward pass writes it straight into the
+        // caller's array (pinned for the call), which saves copying every representation once more.
+        Span<GCHandle> pins = stackalloc GCHandle[last];
+        Span<nint> direct = stackalloc nint[last + 1];
+        try
+        {
+            for (var l = 0; l < last; l++)
+                if (_layout.Out[l] == _layout.OutPadded[l]) pins[l] = GCHandle.Alloc(hidden[l], GCHandleType.Pinned);
+            fixed (float* x = features)
+            {
+                for (var start = 0; start < rows; start += PredictChunk)
+                {
+                    var n = Math.Min(PredictChunk, rows - start);
+                    for (var l = 0; l < last; l++)
+                        direct[l] = pins[l].IsAllocated ? pins[l].AddrOfPinnedObject() + (nint)start * _layout.Out[l] * sizeof(float) : 0;
+                    ForwardPass.Run(path, _layout, _packed!.Pointer, _transposed!.Pointer, x + (nint)start * inputs, inputs, n, outputs, direct);
+                    CopyRows(outputs[last], _layout.OutPadded[last], n, logits.Slice(start * classes), classes);
+                    for (var l = 0; l < last; l++)
+                    {
+                        if (pins[l].IsAllocated) continue;
+                        var width = _layout.Out[l];
+                        CopyRows(outputs[l], _layout.OutPadded[l], n, hidden[l].AsSpan(start * width), width);
+                    }
+                }
             }
         }
+        finally
+        {
+            foreach (var pin in pins)
+                if (pin.IsAllocated) pin.Free();
+        }
     }
+
+    private static void CopyRows(AlignedBuffer source, int ld, int rows, Span<float> destination, int width)
+    {
+        for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(source.Pointer + r * ld, width).CopyTo(destination.Slice(r * width, width));
+    }
+
+    /// <summary>Sets <see cref="LastUpdate"/> from a padded update (trainer layout); leaves the parameters and Version alone.</summary>
+    internal void SetLastUpdate(Layout layout, ReadOnlySpan<float> paddedUpdate)
+    {
+        _lastUpdate ??= new float[_layout.CanonicalLength];
+        layout.Unpack(paddedUpdate, _lastUpdate);
+        _hasLastUpdate = true;
+    }
+
+    internal void ClearLastUpdate() => _hasLastUpdate = false;
 
     /// <summary>Overwrites the parameters from a trainer's padded copy; the caller takes the returned version as in sync.</summary>
     internal long WriteFromPadded(ReadOnlySpan<float> padded)

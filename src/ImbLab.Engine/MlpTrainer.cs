@@ -29,6 +29,8 @@ internal sealed unsafe class MlpTrainer
     private AlignedBuffer[] _outputs = null!;
     private AlignedBuffer[] _deltas = null!;
     private int[] _labels = null!;
+    private float[] _batchLogits = [];
+    private AlignedBuffer? _previous;
     private int _capacity;
     private long _syncedVersion = -1;
 
@@ -78,14 +80,21 @@ internal sealed unsafe class MlpTrainer
         LoadBatch(x, y, rows);
         Pull();
         var loss = ForwardBackward(rows);
+        RememberParameters();
         Update();
-        Publish();
+        PublishWithUpdate();
         return loss;
     }
 
     /// <summary>The training loop's step: gathers the rows by index straight into the padded batch buffer, updates, and does not publish.</summary>
+    internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices) => StepOnRows(features, labels, rowIndices, null, 0);
+
+    /// <summary>
+    /// As <see cref="StepOnRows(float[], int[], ReadOnlySpan{int})"/>, and when <paramref name="observer"/> is set it is shown the
+    /// batch's logits from this step's forward pass, before the update (<paramref name="epoch"/> is passed through).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices)
+    internal double StepOnRows(float[] features, int[] labels, ReadOnlySpan<int> rowIndices, IBatchObserver? observer, int epoch)
     {
         var rows = rowIndices.Length;
         EnsureCapacity(rows);
@@ -100,8 +109,43 @@ internal sealed unsafe class MlpTrainer
         }
         Pull();
         var loss = ForwardBackward(rows);
+        if (observer is not null) ShowBatch(observer, rowIndices, epoch);
         Update();
         return loss;
+    }
+
+    /// <summary>
+    /// Keeps a copy of the working parameters, so that the next <see cref="PublishWithUpdate"/> can hand the model
+    /// the update in between. The training loop calls it only before steps that end on a checkpoint.
+    /// </summary>
+    internal void RememberParameters()
+    {
+        Pull();
+        _previous ??= new AlignedBuffer(_layout.PaddedLength);
+        _parameters.Span.CopyTo(_previous.Span);
+    }
+
+    /// <summary>Publishes, and sets the model's <see cref="Mlp.LastUpdate"/> to the change since <see cref="RememberParameters"/>.</summary>
+    internal void PublishWithUpdate()
+    {
+        if (_previous is null) throw new InvalidOperationException("RememberParameters must be called before the step whose update is published");
+        Publish();
+        var current = _parameters.Span;
+        var diff = _previous.Span;
+        // Float subtraction of the two stored states: exactly what a caller would get by diffing the published parameters.
+        for (var i = 0; i < diff.Length; i++) diff[i] = current[i] - diff[i];
+        Model.SetLastUpdate(_layout, diff);
+    }
+
+    private void ShowBatch(IBatchObserver observer, ReadOnlySpan<int> rowIndices, int epoch)
+    {
+        var rows = rowIndices.Length;
+        var classes = _layout.Out[^1];
+        var ld = _layout.OutPadded[^1];
+        if (_batchLogits.Length < _capacity * classes) _batchLogits = new float[_capacity * classes];
+        var z = _outputs[^1].Span;
+        for (var r = 0; r < rows; r++) z.Slice(r * ld, classes).CopyTo(_batchLogits.AsSpan(r * classes, classes));
+        observer.OnBatch(new BatchView(Steps, epoch, rowIndices, _batchLogits.AsSpan(0, rows * classes)));
     }
 
     /// <summary>Writes the working parameters into the model.</summary>
@@ -158,36 +202,22 @@ internal sealed unsafe class MlpTrainer
         var path = Path;
         var layout = _layout;
         var p = _parameters.Pointer;
-        var g = _gradient.Pointer;
         ForwardPass.Run(path, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
         var last = layout.LayerCount - 1;
         var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows, _labels);
-        var relu = layout.Shape.Activation == Activation.Relu;
-        for (var l = last; l >= 0; l--)
-        {
-            var delta = _deltas[l].Pointer;
-            var ldd = layout.OutPadded[l];
-            var x = l == 0 ? _input.Pointer : _outputs[l - 1].Pointer;
-            var ldx = layout.InPadded[l];
-            // dW = delta^T x: A is delta read transposed (row o of A is column o of delta).
-            Kernels.Gemm(path, delta, 1, ldd, x, ldx, g + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
-            Kernels.ColumnSums(path, delta, ldd, rows, ldd, g + layout.BiasOffset[l]);
-            if (l == 0) break;
-            // delta_prev = (delta W) * act'(x): W is the padded [out x in] copy, the derivative read from x itself.
-            var prev = _deltas[l - 1].Pointer;
-            Kernels.Gemm(path, delta, ldd, 1, p + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,
-                relu ? Epilogue.ReluMask : Epilogue.None, relu ? x : null);
-            if (!relu) Kernels.TanhBackward(prev, x, ldx, rows, ldx);
-        }
+        BackwardPass.Run(path, layout, p, _input.Pointer, _outputs, _deltas, rows, _gradient.Pointer);
         return loss;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <summary>Mean cross-entropy of the rows, and the output deltas (softmax - onehot) / rows; padding columns get 0.</summary>
-    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels)
+    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels) =>
+        SoftmaxCrossEntropy(logits, delta, ld, classes, rows, labels, 1.0 / rows) / rows;
+
+    /// <summary>Summed cross-entropy of the rows, and the output deltas (softmax - onehot) * deltaScale; padding columns get 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels, double deltaScale)
     {
         double total = 0;
-        var scale = 1.0 / rows;
         Span<double> e = stackalloc double[classes];
         for (var r = 0; r < rows; r++)
         {
@@ -199,10 +229,10 @@ internal sealed unsafe class MlpTrainer
             for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
             var y = labels[r];
             total += Math.Log(sum) + max - z[y];
-            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * scale);
+            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * deltaScale);
             for (var c = classes; c < ld; c++) d[c] = 0f;
         }
-        return total * scale;
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -62,6 +62,15 @@ internal sealed class ReferenceMlp
         return result;
     }
 
+    /// <summary>Hidden layer <paramref name="layer"/>'s output after its activation, rows x Hidden[layer].</summary>
+    public double[] Hidden(ReadOnlySpan<float> x, int rows, int layer)
+    {
+        var width = _shape.Hidden[layer];
+        var result = new double[rows * width];
+        for (var r = 0; r < rows; r++) Forward(x.Slice(r * _shape.Inputs, _shape.Inputs)).Post[layer].CopyTo(result, r * width);
+        return result;
+    }
+
     /// <summary>The smallest |pre-activation| of any hidden unit over the batch: how far the batch is from a relu kink.</summary>
     public double KinkMargin(ReadOnlySpan<float> x, int rows)
     {
