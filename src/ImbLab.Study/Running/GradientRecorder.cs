@@ -7,11 +7,14 @@ namespace ImbLab.Study.Running;
 /// <summary>
 /// Gradient competition between classes (Francazi et al. 2023). At its checkpoints it sweeps the whole training
 /// part once, forward and backward, split by class, and records for every class c the gradient g_c of its mean
-/// loss: its norm for the whole network and per layer, the cosine between every pair of classes, and the class's
-/// share of the update the optimizer actually took:
-///   share_c = -(n_c/N) &lt;g_c, u&gt; / -&lt;g, u&gt;,  g = sum_c (n_c/N) g_c,  u = theta_t - theta_(t-1),
-/// i.e. how much of the first-order decrease of the training loss along the actual step each class's loss
-/// accounts for (the shares sum to 1; NaN before the first update or when the step does not move the loss).
+/// loss: its norm for the whole network and per layer, the cosine between every pair of classes, and what the
+/// update the optimizer actually took (u = theta_t - theta_(t-1), a mini-batch Adam or SGD step) did for it:
+///   update_descent_c = -(n_c/N) &lt;g_c, u&gt;   the first-order decrease of the mean training loss owed to class c;
+///   update_share_c   = update_descent_c / sum_k |update_descent_k|   in [-1, 1]: positive when the step lowers the
+///                      class's loss, negative when it raises it (the classes compete), the |shares| summing to 1;
+///   update_alignment_c = cos(g_c, -u)   how well the step follows the class's own descent direction.
+/// A ratio to the signed total would blow up whenever the classes nearly cancel, hence the absolute sum.
+/// All are NaN (NULL) before the first update.
 /// </summary>
 internal sealed class GradientRecorder(RunRecords records, MlpShape shape, IReadOnlySet<int>? steps)
 {
@@ -63,14 +66,22 @@ internal sealed class GradientRecorder(RunRecords records, MlpShape shape, IRead
         if (update.Length == parameterCount)
         {
             var descent = new double[classes];
-            var sum = 0.0;
+            var absolute = 0.0;
             foreach (var c in present)
             {
                 descent[c] = -(result.Counts[c] / total) * Dot(result.PerClass[c], update);
-                sum += descent[c];
+                absolute += Math.Abs(descent[c]);
             }
-            foreach (var c in present) Add(null, c, null, "update_share", sum == 0 ? double.NaN : descent[c] / sum);
-            Add(null, null, null, "update_norm", Math.Sqrt(Dot(update, update)));
+            var updateNorm = Math.Sqrt(Dot(update, update));
+            foreach (var c in present)
+            {
+                var g = result.PerClass[c];
+                var gNorm = Math.Sqrt(Dot(g, g));
+                Add(null, c, null, "update_descent", descent[c]);
+                Add(null, c, null, "update_share", absolute == 0 ? double.NaN : descent[c] / absolute);
+                Add(null, c, null, "update_alignment", gNorm == 0 || updateNorm == 0 ? double.NaN : -Dot(g, update) / (gNorm * updateNorm));
+            }
+            Add(null, null, null, "update_norm", updateNorm);
         }
         return true;
     }
