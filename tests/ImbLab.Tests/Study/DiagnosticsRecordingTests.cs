@@ -1,0 +1,115 @@
+using ImbLab.Study;
+using ImbLab.Study.Running;
+using ImbLab.Study.Store;
+using Xunit;
+
+namespace ImbLab.Tests.Study;
+
+public sealed class DiagnosticsRecordingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("imblab-diag-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static StudySpec Spec(DiagnosticsSpec diagnostics) => new()
+    {
+        Data = ["synthetic:rows=600,d=4"],
+        Protocols = ["subsample-minority"],
+        Irs = [5],
+        Seeds = 1,
+        Model = new ModelSpec { Hidden = [8, 6], Epochs = 5, BatchSize = 16 },
+        Diagnostics = diagnostics,
+    };
+
+    private (StudyStore Store, RunRow Run) RunOne(DiagnosticsSpec diagnostics)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".db");
+        StudyService.Execute(Spec(diagnostics), path, 1, null, CancellationToken.None);
+        var store = StudyStore.Open(path, create: false);
+        return (store, Assert.Single(store.Runs()));
+    }
+
+    [Fact]
+    public void Given_default_diagnostics_When_a_run_trains_Then_class_gradients_are_recorded_at_every_checkpoint_with_consistent_update_shares()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec());
+        using var _ = store;
+        var gradients = store.Gradients(run.RunId);
+        var checkpoints = store.Metrics(run.RunId).Select(m => m.Record.Step).Distinct().ToList();
+        Assert.Equal(checkpoints, gradients.Select(g => g.Step).Distinct().ToList());
+
+        // Two parameter layers of hidden weights plus the output layer: norms for the whole net (null) and layers 0..2.
+        var norms = gradients.Where(g => g.Metric == "grad_norm" && g.Step == checkpoints[^1]).ToList();
+        Assert.Equal(new int?[] { null, 0, 1, 2 }, norms.Select(g => g.Layer).Distinct().ToArray());
+        Assert.All(norms, g => Assert.True(g.Value >= 0));
+        var cosine = Assert.Single(gradients, g => g.Metric == "grad_cosine" && g.Layer is null && g.Step == checkpoints[^1]);
+        Assert.InRange(cosine.Value, -1, 1);
+
+        Assert.DoesNotContain(gradients, g => g.Step == 0 && g.Metric.StartsWith("update_", StringComparison.Ordinal));
+        foreach (var step in checkpoints.Skip(1))
+        {
+            var shares = gradients.Where(g => g.Step == step && g.Metric == "update_share").Select(g => g.Value).ToList();
+            Assert.Equal(2, shares.Count);
+            Assert.Equal(1.0, shares.Sum(Math.Abs), 9);
+            var descent = gradients.Where(g => g.Step == step && g.Metric == "update_descent").Select(g => g.Value).ToList();
+            Assert.Equal(Math.Sign(descent[0]), Math.Sign(shares[0]));
+        }
+    }
+
+    [Fact]
+    public void Given_default_diagnostics_When_a_run_trains_Then_separability_is_measured_at_log_spaced_epochs_on_every_layer()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec());
+        using var _ = store;
+        var records = store.Representations(run.RunId);
+        Assert.Equal([0.0, 1, 2, 4, 5], records.Select(r => r.Epoch).Distinct().Order().ToArray());
+        // the input space once (epoch 0), hidden layers 1..2 at every scheduled epoch, the output layer's weights as "model"
+        Assert.All(records.Where(r => r.Layer == 0), r => Assert.Equal(0.0, r.Epoch));
+        var silhouettes = records.Where(r => r.Metric == "silhouette" && r.Split == "train").ToList();
+        Assert.Equal([0, 1, 2], silhouettes.Select(r => r.Layer).Distinct().Order().ToArray());
+        Assert.All(silhouettes, r => Assert.InRange(r.Value, -1, 1));
+        Assert.All(records.Where(r => r.Split != RepresentationRecorder.ModelSplit), r => Assert.Equal(r.Split == "train" ? run.TrainCounts.Sum() : run.TestCounts.Sum(), r.Rows));
+        Assert.Equal(2 * 5, records.Count(r => r.Metric == "weight_norm"));
+        Assert.Contains(records, r => r.Metric == "nc1" && r.Layer == 2 && r.Split == "test");
+    }
+
+    [Fact]
+    public void Given_a_row_cap_When_measured_Then_every_minority_sample_is_kept_and_the_cap_is_recorded()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, RepresentationRows = 50 });
+        using var _ = store;
+        var records = store.Representations(run.RunId);
+        Assert.All(records.Where(r => r.Split == "train"), r => Assert.Equal(50, r.Rows));
+        Assert.Empty(store.Gradients(run.RunId));
+    }
+
+    [Fact]
+    public void Given_training_mode_dynamics_When_a_run_trains_Then_each_epoch_records_every_training_sample_as_presented()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = "training" });
+        using var _ = store;
+        var presented = store.Signals(run.RunId).Where(s => s.Split == "train_presented").ToList();
+        Assert.Equal([1.0, 2, 3, 4, 5], presented.Select(s => s.Epoch).ToArray());
+        var samples = store.Samples(run.RunId).Single(s => s.Split == "train_presented");
+        Assert.All(presented, s => Assert.Equal(samples.RowIds.Length, s.TrueClassProbability.Length));
+        Assert.All(presented, s => Assert.All(s.TrueClassProbability, p => Assert.InRange(p, 0f, 1f)));
+        // Presented before the update: epoch 1's signals differ from the evaluation after epoch 1.
+        var eval = store.Signals(run.RunId).Single(s => s.Split == "train" && s.Epoch == 1.0);
+        Assert.NotEqual(eval.TrueClassProbability, presented[0].TrueClassProbability);
+    }
+
+    [Fact]
+    public void Given_recorded_activations_When_exported_Then_every_sample_of_every_layer_and_checkpoint_is_a_row()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, RecordActivations = true });
+        var snapshots = store.Activations(run.RunId).ToList();
+        var expected = snapshots.Sum(a => a.RowIds.Length);
+        store.Dispose();
+        var files = ImbLab.Study.Export.CsvExporter.Export(StudyStore.Open(Directory.GetFiles(_dir, "*.db").Single(), false), Path.Combine(_dir, "csv"),
+            samples: false, CancellationToken.None, representations: true);
+        var csv = Assert.Single(files, f => f.Path.EndsWith("representations.csv", StringComparison.Ordinal));
+        Assert.Equal(expected, csv.Rows);
+        var line = File.ReadLines(csv.Path).Skip(1).First().Split(',');
+        Assert.Equal(int.Parse(line[8], System.Globalization.CultureInfo.InvariantCulture), line[9].Split(' ').Length);
+    }
+}
