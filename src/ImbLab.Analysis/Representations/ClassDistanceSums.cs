@@ -13,27 +13,29 @@ internal enum DistancePath
 
 /// <summary>
 /// For every row i and class c, the sum over the rows j of class c of the Euclidean distance ||x_i - x_j||:
-/// everything the exact silhouette needs, in O(n^2 d) time and O(n c + n d) memory.
+/// everything the exact silhouette needs, in O(n^2 d / 2) time and O(n d + n^2 / 64) memory.
 ///
 /// How, and why:
 /// - Squared distances by the Gram trick n_i + n_j - 2 x_i.x_j, so the O(n^2 d) part is a matrix product.
-///   The products run in double (the float32 input is centred on its column means, in double, first):
-///   in float32 the cancellation in the Gram trick loses ~1e-7 of ||x||^2, which for tight clusters far from
-///   the origin is a large part of a within-class distance. Centring makes the result translation invariant
-///   and keeps the norms small.
+///   The products run in double on the input centred on its column means (in double): in float32 the
+///   cancellation in the Gram trick loses ~1e-7 of ||x||^2, which for tight clusters far from the origin is
+///   a large part of a within-class distance. Centring makes the result translation invariant.
 /// - The norms are computed with the very same fused multiply-add sequence as each lane of the product, so
 ///   x_i.x_i == n_i bit for bit and the distance of a row to itself (or to an exact duplicate) is exactly 0.
-/// - Columns are sorted by class and packed in panels of 8 columns (dims x 8 doubles, contiguous), each
-///   class padded to whole panels. A padding column has norm -infinity: its squared distance is -inf,
-///   clamped to 0, so it adds exactly nothing and no masking is needed.
-/// - Work is split over blocks of 64 rows; each row's sums are made by one thread in a fixed order (class,
-///   then column chunk, then panel, then lane), so the result does not depend on the thread count.
+/// - Rows are sorted by class and each class padded to whole panels of 8; a panel is packed as dims x 8
+///   contiguous doubles. A padding row has norm -infinity: its squared distances are -inf, clamped to 0, so
+///   it adds exactly nothing and no masking is needed.
+/// - Each pair is computed once (the matrix is symmetric). A task is a block of up to 64 rows of class A; it
+///   computes their distances to every row of the classes B > A and to the rows of A up to the end of its
+///   own block. The tile's row sums give its rows' sums; its column sums go to a per-task buffer, and a
+///   final pass adds those buffers to each row in task order. Every sum is made in an order fixed by the
+///   data alone, so the result does not depend on the thread count.
 /// </summary>
 internal static unsafe class ClassDistanceSums
 {
     private const int PanelWidth = 8;
     private const int RowGroup = 4;
-    private const int BlockRows = 64;
+    private const int BlockPanels = 8;
 
     public static DistancePath Best =>
         Vector256.IsHardwareAccelerated || !Vector.IsHardwareAccelerated ? DistancePath.Vector256 : DistancePath.VectorT;
@@ -53,119 +55,156 @@ internal static unsafe class ClassDistanceSums
                 mean[k] += x[i * dims + k];
         for (var k = 0; k < dims; k++) mean[k] /= rows;
 
-        // Row side: centred rows in the original order, padded to whole groups of 4 with zero rows whose results are dropped.
-        var paddedRows = (rows + RowGroup - 1) / RowGroup * RowGroup;
-        var left = new double[paddedRows * dims];
-        var leftNorm = new double[paddedRows];
-        for (var i = 0; i < rows; i++)
-        {
-            var n = 0.0;
-            for (var k = 0; k < dims; k++)
-            {
-                var v = x[i * dims + k] - mean[k];
-                left[i * dims + k] = v;
-                n = Math.FusedMultiplyAdd(v, v, n);
-            }
-            leftNorm[i] = n;
-        }
-
-        // Column side: rows grouped by class, each class padded to whole panels.
+        // Sorted, padded positions: class c occupies panels [panelStart[c], panelStart[c + 1]).
         var counts = RepresentationInput.Counts(labels, classes);
         var panelStart = new int[classes + 1];
         for (var c = 0; c < classes; c++)
             panelStart[c + 1] = panelStart[c] + (counts[c] + PanelWidth - 1) / PanelWidth;
-        var totalPanels = panelStart[classes];
-        var right = new double[totalPanels * PanelWidth * dims];
-        var rightNorm = new double[totalPanels * PanelWidth];
-        Array.Fill(rightNorm, double.NegativeInfinity);
+        var positions = panelStart[classes] * PanelWidth;
+        var rowOf = new int[positions];
+        Array.Fill(rowOf, -1);
+        var left = new double[positions * dims];
+        var norm = new double[positions];
+        Array.Fill(norm, double.NegativeInfinity);
+        var right = new double[positions * dims];
         var fill = new int[classes];
-        for (var j = 0; j < rows; j++)
+        for (var i = 0; i < rows; i++)
         {
-            var c = labels[j];
-            var column = panelStart[c] * PanelWidth + fill[c]++;
-            var panel = column / PanelWidth;
-            var lane = column % PanelWidth;
+            var pos = panelStart[labels[i]] * PanelWidth + fill[labels[i]]++;
+            rowOf[pos] = i;
+            var panel = pos / PanelWidth;
+            var lane = pos % PanelWidth;
             var n = 0.0;
             for (var k = 0; k < dims; k++)
             {
-                var v = left[j * dims + k];
+                var v = x[i * dims + k] - mean[k];
+                left[pos * dims + k] = v;
                 right[(panel * dims + k) * PanelWidth + lane] = v;
                 n = Math.FusedMultiplyAdd(v, v, n);
             }
-            rightNorm[column] = n;
+            norm[pos] = n;
         }
+
+        var tasks = new List<(int Class, int From, int To)>();
+        var firstTask = new int[classes + 1];
+        for (var c = 0; c < classes; c++)
+        {
+            firstTask[c] = tasks.Count;
+            for (var p = panelStart[c]; p < panelStart[c + 1]; p += BlockPanels)
+                tasks.Add((c, p, Math.Min(p + BlockPanels, panelStart[c + 1])));
+        }
+        firstTask[classes] = tasks.Count;
 
         // About 128 KB of packed columns per chunk, so a chunk stays in L2 while the row groups of a block reuse it.
         var panelsPerChunk = Math.Max(1, 131072 / (PanelWidth * sizeof(double) * dims));
-        var blocks = (paddedRows + BlockRows - 1) / BlockRows;
+        var rowSums = new double[positions * classes];
+        var columnSums = new double[tasks.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
 
-        fixed (double* pLeft = left, pLeftNorm = leftNorm, pRight = right, pRightNorm = rightNorm, pSums = sums)
+        fixed (double* pLeft = left, pNorm = norm, pRight = right, pRowSums = rowSums)
         {
-            var ctx = new Context(pLeft, pLeftNorm, pRight, pRightNorm, pSums, rows, paddedRows, dims, classes, panelStart, panelsPerChunk);
-            if (options.MaxDegreeOfParallelism == 1 || blocks == 1)
-            {
-                for (var b = 0; b < blocks; b++) RunBlock(ctx, b, path);
-            }
+            var ctx = new Context(pLeft, pNorm, pRight, pRowSums, dims, classes, panelStart, panelsPerChunk, path);
+            void Run(int t) => columnSums[t] = RunTask(ctx, tasks[t].Class, tasks[t].From, tasks[t].To, positions);
+            if (options.MaxDegreeOfParallelism == 1 || tasks.Count == 1)
+                for (var t = 0; t < tasks.Count; t++) Run(t);
             else
+                Parallel.For(0, tasks.Count, options, Run);
+        }
+
+        for (var pos = 0; pos < positions; pos++)
+        {
+            var i = rowOf[pos];
+            if (i < 0) continue;
+            var own = labels[i];
+            var ownTask = firstTask[own] + (pos / PanelWidth - panelStart[own]) / BlockPanels;
+            for (var c = 0; c < classes; c++)
             {
-                Parallel.For(0, blocks, options, b => RunBlock(ctx, b, path));
+                double s;
+                if (c > own) s = rowSums[pos * classes + c];
+                else
+                {
+                    // Class c's tasks that computed this row as a column: all of them for c < own; the later blocks for c == own.
+                    s = c == own ? rowSums[pos * classes + c] : 0;
+                    for (var t = c == own ? ownTask + 1 : firstTask[c]; t < firstTask[c + 1]; t++) s += columnSums[t][pos];
+                }
+                sums[i * classes + c] = s;
             }
         }
         return sums;
     }
 
-    private sealed class Context(double* left, double* leftNorm, double* right, double* rightNorm, double* sums,
-        int rows, int paddedRows, int dims, int classes, int[] panelStart, int panelsPerChunk)
+    private sealed class Context(double* left, double* norm, double* right, double* rowSums, int dims, int classes, int[] panelStart,
+        int panelsPerChunk, DistancePath path)
     {
-        public readonly double* Left = left, LeftNorm = leftNorm, Right = right, RightNorm = rightNorm, Sums = sums;
-        public readonly int Rows = rows, PaddedRows = paddedRows, Dims = dims, Classes = classes, PanelsPerChunk = panelsPerChunk;
+        public readonly double* Left = left, Norm = norm, Right = right, RowSums = rowSums;
+        public readonly int Dims = dims, Classes = classes, PanelsPerChunk = panelsPerChunk;
         public readonly int[] PanelStart = panelStart;
+        public readonly DistancePath Path = path;
     }
 
-    private static void RunBlock(Context ctx, int block, DistancePath path)
+    /// <summary>The rows of panels [from, to) of class a against their columns; returns the task's column sums (by position).</summary>
+    private static double[] RunTask(Context ctx, int a, int from, int to, int positions)
     {
-        var r0 = block * BlockRows;
-        var r1 = Math.Min(ctx.PaddedRows, r0 + BlockRows);
-        // One accumulator of PanelWidth/2 lanes per row, as doubles (4 per row whatever the path).
-        var acc = stackalloc double[BlockRows * 4];
-        for (var c = 0; c < ctx.Classes; c++)
+        var columns = new double[positions];
+        var r0 = from * PanelWidth;
+        var r1 = to * PanelWidth;
+        // One 4-lane accumulator per row (as doubles, whatever the path).
+        var acc = stackalloc double[BlockPanels * PanelWidth * 4];
+        fixed (double* pColumns = columns)
         {
-            var p0 = ctx.PanelStart[c];
-            var p1 = ctx.PanelStart[c + 1];
-            if (p0 == p1) continue;
-            new Span<double>(acc, BlockRows * 4).Clear();
-            for (var chunk = p0; chunk < p1; chunk += ctx.PanelsPerChunk)
+            for (var b = a; b < ctx.Classes; b++)
             {
-                var chunkEnd = Math.Min(p1, chunk + ctx.PanelsPerChunk);
-                for (var r = r0; r < r1; r += RowGroup)
+                var p0 = ctx.PanelStart[b];
+                var p1 = ctx.PanelStart[b + 1];
+                if (p0 == p1) continue;
+                new Span<double>(acc, (r1 - r0) * 4).Clear();
+                if (b > a) Range(ctx, r0, r1, p0, p1, acc, pColumns);
+                else
                 {
-                    var rowAcc = acc + (r - r0) * 4;
-                    if (path == DistancePath.Vector256) Tiles256(ctx, r, chunk, chunkEnd, rowAcc);
-                    else TilesVectorT(ctx, r, chunk, chunkEnd, rowAcc);
+                    // Within class a: the earlier blocks (their rows get these as column sums) and this block's own square.
+                    Range(ctx, r0, r1, p0, from, acc, pColumns);
+                    Range(ctx, r0, r1, from, to, acc, null);
+                }
+                for (var r = r0; r < r1; r++)
+                {
+                    var s = acc + (r - r0) * 4;
+                    ctx.RowSums[r * ctx.Classes + b] = ((s[0] + s[1]) + s[2]) + s[3];
                 }
             }
-            for (var r = r0; r < Math.Min(r1, ctx.Rows); r++)
+        }
+        return columns;
+    }
+
+    private static void Range(Context ctx, int r0, int r1, int panelFrom, int panelTo, double* acc, double* columns)
+    {
+        for (var chunk = panelFrom; chunk < panelTo; chunk += ctx.PanelsPerChunk)
+        {
+            var chunkEnd = Math.Min(panelTo, chunk + ctx.PanelsPerChunk);
+            for (var r = r0; r < r1; r += RowGroup)
             {
-                var a = acc + (r - r0) * 4;
-                ctx.Sums[r * ctx.Classes + c] = ((a[0] + a[1]) + a[2]) + a[3];
+                if (ctx.Path == DistancePath.Vector256) Tiles256(ctx, r, chunk, chunkEnd, acc + (r - r0) * 4, columns);
+                else TilesVectorT(ctx, r, chunk, chunkEnd, acc + (r - r0) * 4, columns);
             }
         }
     }
 
-    /// <summary>4 rows x 8 columns per tile: 8 accumulators in registers, two column loads and four broadcasts per dimension.</summary>
+    /// <summary>
+    /// 4 rows x 8 columns per tile: 8 accumulators in registers, two column loads and four broadcasts per
+    /// dimension. Adds each distance to its row's accumulator and, when <paramref name="columns"/> is given,
+    /// the 4 rows' sum ((r0 + r1) + r2) + r3 to each column's entry.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tiles256(Context ctx, int row, int panelFrom, int panelTo, double* rowAcc)
+    private static void Tiles256(Context ctx, int row, int panelFrom, int panelTo, double* rowAcc, double* columns)
     {
         var dims = ctx.Dims;
         var a0 = ctx.Left + row * dims;
         var a1 = a0 + dims;
         var a2 = a1 + dims;
         var a3 = a2 + dims;
-        var n0 = Vector256.Create(ctx.LeftNorm[row]);
-        var n1 = Vector256.Create(ctx.LeftNorm[row + 1]);
-        var n2 = Vector256.Create(ctx.LeftNorm[row + 2]);
-        var n3 = Vector256.Create(ctx.LeftNorm[row + 3]);
+        var n0 = Vector256.Create(ctx.Norm[row]);
+        var n1 = Vector256.Create(ctx.Norm[row + 1]);
+        var n2 = Vector256.Create(ctx.Norm[row + 2]);
+        var n3 = Vector256.Create(ctx.Norm[row + 3]);
         var s0 = Vector256.Load(rowAcc);
         var s1 = Vector256.Load(rowAcc + 4);
         var s2 = Vector256.Load(rowAcc + 8);
@@ -193,16 +232,26 @@ internal static unsafe class ClassDistanceSums
                 c30 = Vector256.FusedMultiplyAdd(b, y0, c30);
                 c31 = Vector256.FusedMultiplyAdd(b, y1, c31);
             }
-            var m0 = Vector256.Load(ctx.RightNorm + p * PanelWidth);
-            var m1 = Vector256.Load(ctx.RightNorm + p * PanelWidth + 4);
-            s0 += Distance(c00, n0 + m0, minusTwo);
-            s0 += Distance(c01, n0 + m1, minusTwo);
-            s1 += Distance(c10, n1 + m0, minusTwo);
-            s1 += Distance(c11, n1 + m1, minusTwo);
-            s2 += Distance(c20, n2 + m0, minusTwo);
-            s2 += Distance(c21, n2 + m1, minusTwo);
-            s3 += Distance(c30, n3 + m0, minusTwo);
-            s3 += Distance(c31, n3 + m1, minusTwo);
+            var m0 = Vector256.Load(ctx.Norm + p * PanelWidth);
+            var m1 = Vector256.Load(ctx.Norm + p * PanelWidth + 4);
+            var d00 = Distance(c00, n0 + m0, minusTwo);
+            var d01 = Distance(c01, n0 + m1, minusTwo);
+            var d10 = Distance(c10, n1 + m0, minusTwo);
+            var d11 = Distance(c11, n1 + m1, minusTwo);
+            var d20 = Distance(c20, n2 + m0, minusTwo);
+            var d21 = Distance(c21, n2 + m1, minusTwo);
+            var d30 = Distance(c30, n3 + m0, minusTwo);
+            var d31 = Distance(c31, n3 + m1, minusTwo);
+            s0 = s0 + d00 + d01;
+            s1 = s1 + d10 + d11;
+            s2 = s2 + d20 + d21;
+            s3 = s3 + d30 + d31;
+            if (columns != null)
+            {
+                var target = columns + p * PanelWidth;
+                (Vector256.Load(target) + (((d00 + d10) + d20) + d30)).Store(target);
+                (Vector256.Load(target + 4) + (((d01 + d11) + d21) + d31)).Store(target + 4);
+            }
         }
         s0.Store(rowAcc);
         s1.Store(rowAcc + 4);
@@ -216,33 +265,37 @@ internal static unsafe class ClassDistanceSums
 
     /// <summary>
     /// The portable path: one Vector&lt;double&gt; (2 or 4 lanes) of columns at a time. Column l of a panel always
-    /// lands in accumulator lane l mod 4 and the columns of a panel are added in order, exactly as in
-    /// <see cref="Tiles256"/>, so the two paths agree bit for bit.
+    /// lands in accumulator lane l mod 4, the columns of a panel are added in order and the column sums
+    /// are made in the same order as in <see cref="Tiles256"/>, so the two paths agree bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TilesVectorT(Context ctx, int row, int panelFrom, int panelTo, double* rowAcc)
+    private static void TilesVectorT(Context ctx, int row, int panelFrom, int panelTo, double* rowAcc, double* columns)
     {
         var dims = ctx.Dims;
         var w = Vector<double>.Count;
         var minusTwo = new Vector<double>(-2.0);
-        for (var q = 0; q < RowGroup; q++)
+        var d = stackalloc Vector<double>[RowGroup];
+        for (var p = panelFrom; p < panelTo; p++)
         {
-            var a = ctx.Left + (row + q) * dims;
-            var n = new Vector<double>(ctx.LeftNorm[row + q]);
-            var s = rowAcc + q * 4;
-            for (var p = panelFrom; p < panelTo; p++)
+            var panel = ctx.Right + p * dims * PanelWidth;
+            for (var v = 0; v < PanelWidth; v += w)
             {
-                var panel = ctx.Right + p * dims * PanelWidth;
-                for (var v = 0; v < PanelWidth; v += w)
+                var norms = Vector.Load(ctx.Norm + p * PanelWidth + v);
+                for (var q = 0; q < RowGroup; q++)
                 {
+                    var a = ctx.Left + (row + q) * dims;
                     var dot = Vector<double>.Zero;
                     for (var k = 0; k < dims; k++)
                         dot = Vector.FusedMultiplyAdd(new Vector<double>(a[k]), Vector.Load(panel + k * PanelWidth + v), dot);
-                    var norms = n + Vector.Load(ctx.RightNorm + p * PanelWidth + v);
-                    var d = Vector.SquareRoot(Vector.Max(Vector.FusedMultiplyAdd(dot, minusTwo, norms), Vector<double>.Zero));
-                    // Lane l of this vector holds column (v + l) of the panel; it belongs in accumulator lane (v + l) mod 4.
-                    var target = s + v % 4;
-                    (Vector.Load(target) + d).Store(target);
+                    var both = new Vector<double>(ctx.Norm[row + q]) + norms;
+                    d[q] = Vector.SquareRoot(Vector.Max(Vector.FusedMultiplyAdd(dot, minusTwo, both), Vector<double>.Zero));
+                    var target = rowAcc + q * 4 + v % 4;
+                    (Vector.Load(target) + d[q]).Store(target);
+                }
+                if (columns != null)
+                {
+                    var target = columns + p * PanelWidth + v;
+                    (Vector.Load(target) + (((d[0] + d[1]) + d[2]) + d[3])).Store(target);
                 }
             }
         }
