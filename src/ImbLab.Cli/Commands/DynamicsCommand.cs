@@ -39,7 +39,8 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
         if (settings.Csv is { } csv) WriteCsv(store, studyId, csv, cancellationToken);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            // Straight to the writer: the console would wrap long lines and break the JSON strings.
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
                 study = studyId,
                 groups = groups.Select(g => new
@@ -62,12 +63,12 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
         {
             var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(dataset.Key));
             foreach (var h in new[] { "protocol", "level", "role", "split", "samples", "median learned [95% CI]", "never learned", "forgetting", "conf", "var", "correct", "AUM" })
-                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+                table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap());
             foreach (var g in dataset)
             {
                 var s = g.Summary;
                 table.AddRow(g.Protocol, Markup.Escape(g.Level), g.Role, g.Split, s.Samples.ToString(CultureInfo.InvariantCulture),
-                    $"{FindingRules.F(s.MedianLearnedEpoch.Value, 1)} [{FindingRules.F(s.MedianLearnedEpoch.Low, 0)}, {FindingRules.F(s.MedianLearnedEpoch.High, 0)}]",
+                    Markup.Escape($"{FindingRules.F(s.MedianLearnedEpoch.Value, 1)} [{FindingRules.F(s.MedianLearnedEpoch.Low, 0)}, {FindingRules.F(s.MedianLearnedEpoch.High, 0)}]"),
                     $"{FindingRules.F(s.NeverLearned.Value)}", FindingRules.F(s.MeanForgettingEvents), FindingRules.F(s.MeanConfidence),
                     FindingRules.F(s.MeanVariability), FindingRules.F(s.MeanCorrectness), FindingRules.F(s.MeanAum));
             }
@@ -75,11 +76,11 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
         }
         var gapTable = new Table().Border(TableBorder.Simple).Title("memorisation gap: minority train learned - minority test right at the end");
         foreach (var h in new[] { "dataset", "protocol", "level", "seeds", "pooled [95% Newcombe]", "across seeds [95% t]" })
-            gapTable.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+            gapTable.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap());
         foreach (var g in gaps)
             gapTable.AddRow(Markup.Escape(g.Dataset), g.Protocol, Markup.Escape(g.Level), g.Gap.Seeds.ToString(CultureInfo.InvariantCulture),
-                $"{FindingRules.F(g.Gap.Pooled.Value)} [{FindingRules.F(g.Gap.Pooled.Low)}, {FindingRules.F(g.Gap.Pooled.High)}]",
-                $"{FindingRules.F(g.Gap.AcrossSeeds.Value)} [{FindingRules.F(g.Gap.AcrossSeeds.Low)}, {FindingRules.F(g.Gap.AcrossSeeds.High)}]");
+                Markup.Escape($"{FindingRules.F(g.Gap.Pooled.Value)} [{FindingRules.F(g.Gap.Pooled.Low)}, {FindingRules.F(g.Gap.Pooled.High)}]"),
+                Markup.Escape($"{FindingRules.F(g.Gap.AcrossSeeds.Value)} [{FindingRules.F(g.Gap.AcrossSeeds.Low)}, {FindingRules.F(g.Gap.AcrossSeeds.High)}]"));
         console.Write(gapTable);
         if (settings.Csv is not null) console.MarkupLine($"per-sample dynamics: [bold]{Markup.Escape(settings.Csv)}[/]");
         return ImbLabApp.Ok;

@@ -33,7 +33,8 @@ internal sealed class FindingsCommand(IAnsiConsole console) : Command<FindingsSe
         store.ReplaceFindings(studyId, findings);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            // Straight to the writer: the console would wrap long lines and break the JSON strings.
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
                 study = studyId,
                 findings = findings.Select(f => new
