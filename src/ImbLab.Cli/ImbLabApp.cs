@@ -48,6 +48,8 @@ internal static class ImbLabApp
                 .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores or per-class probabilities.");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export a store's runs, metrics and per-sample signals as long-format CSV.");
+            config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
+            config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
         });
 
         try

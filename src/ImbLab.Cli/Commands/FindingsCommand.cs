@@ -1,0 +1,63 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Study.Findings;
+using ImbLab.Study.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli.Commands;
+
+internal sealed class FindingsSettings : CommandSettings
+{
+    [CommandArgument(0, "<STORE>")]
+    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
+    public string Store { get; init; } = "";
+
+    [CommandOption("--study <ID>")]
+    [Description("The study id (or a unique prefix); default: the most recently updated study.")]
+    public string? Study { get; init; }
+
+    [CommandOption("--json")]
+    public bool Json { get; init; }
+}
+
+/// <summary>Tests the study's claims on a store, writes the findings into it, and prints them.</summary>
+internal sealed class FindingsCommand(IAnsiConsole console) : Command<FindingsSettings>
+{
+    public override int Execute(CommandContext context, FindingsSettings settings, CancellationToken cancellationToken)
+    {
+        using var store = StudyStore.Open(settings.Store, create: false);
+        var studyId = StudyDynamics.ResolveStudy(store, settings.Study);
+        var findings = FindingsEngine.Compute(store, studyId);
+        store.ReplaceFindings(studyId, findings);
+        if (settings.Json)
+        {
+            // Straight to the writer: the console would wrap long lines and break the JSON strings.
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
+            {
+                study = studyId,
+                findings = findings.Select(f => new
+                {
+                    f.Dataset, f.Protocol, f.Finding, f.Verdict, f.Statement,
+                    effect = Num(f.Effect), ci_low = Num(f.CiLow), ci_high = Num(f.CiHigh), p_value = Num(f.PValue), f.N,
+                    details = JsonDocument.Parse(f.DetailsJson).RootElement,
+                }),
+            }, CliJson.Options));
+            return ImbLabApp.Ok;
+        }
+        console.MarkupLine($"[bold]Findings[/] of study {studyId} (rules: docs/findings.md; alpha 0.05, Holm across each dataset's findings)");
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var h in new[] { "dataset", "protocol", "finding", "verdict", "statement" }) table.AddColumn(h);
+        foreach (var f in findings)
+        {
+            var colour = f.Verdict switch { "supported" => "green", "contradicted" => "red", _ => "yellow" };
+            table.AddRow(Markup.Escape(f.Dataset), f.Protocol, Markup.Escape(f.Finding), $"[{colour}]{f.Verdict}[/]", Markup.Escape(f.Statement));
+        }
+        console.Write(table);
+        console.MarkupLine($"{findings.Count.ToString(CultureInfo.InvariantCulture)} findings written to the store's findings table");
+        return ImbLabApp.Ok;
+    }
+
+    private static double? Num(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;
+}

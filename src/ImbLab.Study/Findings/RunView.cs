@@ -1,0 +1,124 @@
+using System.Text.Json;
+using ImbLab.Core;
+using ImbLab.Study.Store;
+
+namespace ImbLab.Study.Findings;
+
+/// <summary>
+/// One finished run's epoch-end metrics as series over epochs 0..E (the early log-spaced checkpoints inside an epoch
+/// are left out: every analysis here is per epoch). A value missing at an epoch is NaN.
+/// </summary>
+internal sealed class RunView
+{
+    private readonly Dictionary<(string Split, int? Class, string Metric), double[]> _series;
+
+    private RunView(RunRow run, string dataset, int epochs, Dictionary<(string, int?, string), double[]> series)
+    {
+        Run = run;
+        Dataset = dataset;
+        Epochs = epochs;
+        _series = series;
+        Minority = run.MinorityClass;
+        Majority = StudySummary.MajorityOf(run);
+    }
+
+    public RunRow Run { get; }
+    public string Dataset { get; }
+
+    /// <summary>The last epoch, E.</summary>
+    public int Epochs { get; }
+
+    public int Minority { get; }
+    public int Majority { get; }
+    public int Classes => Run.TrainCounts.Count;
+    public double RealisedIr => Run.RealisedIr ?? double.NaN;
+
+    public static RunView Load(StudyStore store, RunRow run, string dataset)
+    {
+        var byEpoch = new Dictionary<(string, int?, string), SortedDictionary<int, double>>();
+        var last = 0;
+        foreach (var (_, m) in store.Metrics(run.RunId))
+        {
+            if (!IsEpochEnd(m.Epoch)) continue;
+            var e = (int)Math.Round(m.Epoch);
+            last = Math.Max(last, e);
+            var key = (m.Split, m.Class, m.Metric);
+            if (!byEpoch.TryGetValue(key, out var series)) byEpoch[key] = series = [];
+            series[e] = m.Value; // metrics stream in step order: the latest step at an epoch wins
+        }
+        var dense = byEpoch.ToDictionary(kv => kv.Key, kv =>
+        {
+            var a = Enumerable.Repeat(double.NaN, last + 1).ToArray();
+            foreach (var (e, v) in kv.Value) a[e] = v;
+            return a;
+        });
+        return new RunView(run, dataset, last, dense);
+    }
+
+    public static bool IsEpochEnd(double epoch) => Math.Abs(epoch - Math.Round(epoch)) < 1e-9;
+
+    /// <summary>The series of a metric over epochs 0..E, or null when the run did not record it.</summary>
+    public double[]? Series(string split, int? cls, string metric) => _series.GetValueOrDefault((split, cls, metric));
+
+    public double At(string split, int? cls, string metric, int epoch) =>
+        Series(split, cls, metric) is { } s && epoch >= 0 && epoch < s.Length ? s[epoch] : double.NaN;
+
+    public double Final(string split, int? cls, string metric) => At(split, cls, metric, Epochs);
+
+    /// <summary>The run's config JSON says per-sample train dynamics come from the training presentations.</summary>
+    public bool DynamicsFromTraining
+    {
+        get
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(Run.ConfigJson);
+                return Has(doc.RootElement) || (doc.RootElement.TryGetProperty("model", out var model) && Has(model));
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+
+            static bool Has(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("dynamics_from", out var v)
+                && v.ValueKind == JsonValueKind.String && v.GetString() == "training";
+        }
+    }
+}
+
+/// <summary>A run's per-sample signals of one split at its epoch-end checkpoints, in epoch order, with the samples' labels.</summary>
+internal sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, int[] Epochs, bool[][] Correct, float[][] PTrue, float[][] Margin)
+{
+    /// <summary>
+    /// Epoch-end signals per split of one run. With <paramref name="dynamics"/> set, when the run's config has
+    /// "dynamics_from": "training" and a 'train_presented' split was recorded, that split is returned under the name
+    /// 'train' (its own sample order when it has samples of its own, else the train split's). Without it, 'train' is
+    /// always the evaluation of the model on the training part (what thresholds are chosen on).
+    /// </summary>
+    public static IReadOnlyDictionary<string, SplitSignals> Load(StudyStore store, RunView run, bool dynamics)
+    {
+        var samples = store.Samples(run.Run.RunId).ToDictionary(s => s.Split, StringComparer.Ordinal);
+        var bySplit = new Dictionary<string, SortedDictionary<int, SampleSignals>>(StringComparer.Ordinal);
+        foreach (var s in store.Signals(run.Run.RunId))
+        {
+            if (!RunView.IsEpochEnd(s.Epoch)) continue;
+            if (!bySplit.TryGetValue(s.Split, out var d)) bySplit[s.Split] = d = [];
+            d[(int)Math.Round(s.Epoch)] = s;
+        }
+        var result = new Dictionary<string, SplitSignals>(StringComparer.Ordinal);
+        foreach (var (split, signals) in bySplit)
+        {
+            var own = samples.GetValueOrDefault(split) ?? (split == "train_presented" ? samples.GetValueOrDefault("train") : null);
+            if (own is null) continue;
+            var list = signals.Values.ToList();
+            if (list.Any(s => s.Correct.Length != own.Labels.Length))
+                throw new ImbLabException($"run {run.Run.RunId}: split '{split}' has signals for a different number of samples than its sample list ({own.Labels.Length})");
+            result[split] = new SplitSignals(split, own.RowIds, own.Labels, [.. signals.Keys], [.. list.Select(s => s.Correct)],
+                [.. list.Select(s => s.TrueClassProbability)], [.. list.Select(s => s.Margin)]);
+        }
+        if (dynamics && run.DynamicsFromTraining && result.TryGetValue("train_presented", out var presented))
+            result["train"] = presented with { Split = "train" };
+        result.Remove("train_presented");
+        return result;
+    }
+}

@@ -1,0 +1,80 @@
+using ImbLab.Analysis.Dynamics;
+using ImbLab.Core;
+using ImbLab.Study.Store;
+
+namespace ImbLab.Study.Findings;
+
+/// <summary>One sample's dynamics in one run, with where it came from.</summary>
+internal sealed record SampleDynamicsRow(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, string Split, int Sample,
+    int Class, string Role, SampleDynamics Dynamics);
+
+/// <summary>A group's summary: dataset, protocol, level, role (minority/majority/other) and split, pooled over its runs.</summary>
+internal sealed record DynamicsGroup(string Dataset, string Protocol, string Level, string Role, string Split, int Runs, DynamicsSummary Summary);
+
+/// <summary>The memorisation gap of one dataset, protocol and level.</summary>
+internal sealed record GapRow(string Dataset, string Protocol, string Level, MemorisationGap Gap);
+
+/// <summary>
+/// Per-sample dynamics of a study from the store: epoch-end signals only; 'train' is the evaluation of the training
+/// part, or the training presentations when a run's config says "dynamics_from": "training" and recorded a
+/// 'train_presented' split.
+/// </summary>
+internal static class StudyDynamics
+{
+    public static IEnumerable<SampleDynamicsRow> Samples(StudyStore store, string studyId)
+    {
+        var names = store.Datasets().ToDictionary(d => d.DatasetId, d => d.Name);
+        foreach (var run in store.Runs(studyId))
+        {
+            var view = RunView.Load(store, run, names.GetValueOrDefault(run.DatasetId, run.DatasetId));
+            foreach (var (split, s) in SplitSignals.Load(store, view, dynamics: true).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var dynamics = SampleDynamicsCalculator.Compute(s.Correct, s.PTrue, s.Margin, s.Epochs);
+                for (var i = 0; i < dynamics.Length; i++)
+                {
+                    var cls = s.Labels[i];
+                    var role = cls == view.Minority ? "minority" : cls == view.Majority ? "majority" : "other";
+                    yield return new SampleDynamicsRow(run.RunId, view.Dataset, run.Protocol, run.Level, run.SeedIndex, split, s.RowIds[i], cls, role, dynamics[i]);
+                }
+            }
+        }
+    }
+
+    public static (IReadOnlyList<DynamicsGroup> Groups, IReadOnlyList<GapRow> Gaps) Summarise(StudyStore store, string studyId)
+    {
+        var rows = Samples(store, studyId).ToList();
+        if (rows.Count == 0)
+            throw new ImbLabException($"study {studyId}: no per-sample signals recorded (the study ran without record_samples)");
+        var groups = rows.GroupBy(r => (r.Dataset, r.Protocol, r.Level, r.Role, r.Split))
+            .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Protocol, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Level, StringComparer.Ordinal).ThenBy(g => g.Key.Role, StringComparer.Ordinal).ThenBy(g => g.Key.Split, StringComparer.Ordinal)
+            .Select(g => new DynamicsGroup(g.Key.Dataset, g.Key.Protocol, g.Key.Level, g.Key.Role, g.Key.Split, g.Select(r => r.RunId).Distinct().Count(),
+                DynamicsSummary.Of(g.Select(r => r.Dynamics).ToList())))
+            .ToList();
+        var gaps = new List<GapRow>();
+        foreach (var level in rows.Where(r => r.Role == "minority").GroupBy(r => (r.Dataset, r.Protocol, r.Level)))
+        {
+            // A seed's counts pool its folds; the test split's "correct at the last epoch" is "not never learned".
+            var seeds = level.GroupBy(r => r.SeedIndex).OrderBy(g => g.Key).Select(g => new GapCounts(
+                g.Count(r => r.Split == "train" && !r.Dynamics.NeverLearned), g.Count(r => r.Split == "train"),
+                g.Count(r => r.Split == "test" && !r.Dynamics.NeverLearned), g.Count(r => r.Split == "test"))).ToList();
+            gaps.Add(new GapRow(level.Key.Dataset, level.Key.Protocol, level.Key.Level, MemorisationGap.Of(seeds)));
+        }
+        return (groups, gaps);
+    }
+
+    /// <summary>The study to analyse: the one named, or the most recently updated. One-line errors name what exists.</summary>
+    public static string ResolveStudy(StudyStore store, string? studyId)
+    {
+        var studies = store.Studies();
+        if (studies.Count == 0) throw new ImbLabException($"{store.Path}: the store holds no study");
+        if (studyId is null) return studies[0].StudyId;
+        var match = studies.Where(s => s.StudyId.StartsWith(studyId, StringComparison.Ordinal)).ToList();
+        return match.Count switch
+        {
+            1 => match[0].StudyId,
+            0 => throw new ImbLabException($"--study: no study '{studyId}' in {store.Path}; studies: {string.Join(", ", studies.Select(s => s.StudyId))}"),
+            _ => throw new ImbLabException($"--study: '{studyId}' matches {match.Count} studies in {store.Path}; give more characters"),
+        };
+    }
+}
