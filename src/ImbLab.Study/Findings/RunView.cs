@@ -73,7 +73,7 @@ internal sealed class RunView
             try
             {
                 using var doc = JsonDocument.Parse(Run.ConfigJson);
-                return Has(doc.RootElement) || (doc.RootElement.TryGetProperty("model", out var model) && Has(model));
+                return doc.RootElement.TryGetProperty("diagnostics", out var diagnostics) && Has(diagnostics);
             }
             catch (JsonException)
             {
