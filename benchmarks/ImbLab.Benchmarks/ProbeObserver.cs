@@ -22,7 +22,7 @@ internal enum Probes
 /// would. With an inner monitor (RunMonitor) the probes come on top of its own evaluation: an upper bound, since the
 /// monitor's forward passes are then done twice.
 /// </summary>
-internal sealed class ProbeObserver : ITrainingObserver, IBatchObserver
+internal sealed class ProbeObserver : ITrainingObserver
 {
     private readonly Workload _w;
     private readonly ITrainingObserver? _inner;
@@ -57,9 +57,12 @@ internal sealed class ProbeObserver : ITrainingObserver, IBatchObserver
     /// <summary>Keeps the result so the work cannot be optimised away.</summary>
     public double Checksum { get; private set; }
 
-    public void OnBatch(in BatchView batch)
+    /// <summary>The job's observer: this one, seen by the trainer as an <see cref="IBatchObserver"/> only when the batch probe is on
+    /// (any IBatchObserver costs the per-step copy of the logits).</summary>
+    public ITrainingObserver AsJobObserver() => (_probes & Probes.Batch) != 0 ? new WithBatches(this) : this;
+
+    private void OnBatch(in BatchView batch)
     {
-        if ((_probes & Probes.Batch) == 0) return;
         var rows = batch.Rows;
         var z = batch.Logits;
         var labels = _w.TrainY;
@@ -130,4 +133,21 @@ internal sealed class ProbeObserver : ITrainingObserver, IBatchObserver
         }
         Checksum += dot + p0 + p1 + _layerNorms[0];
     }
+
+    private sealed class WithBatches(ProbeObserver probe) : ITrainingObserver, IBatchObserver
+    {
+        public ProbeObserver Probe => probe;
+
+        public void OnBatch(in BatchView batch) => probe.OnBatch(batch);
+
+        public void OnCheckpoint(in Checkpoint checkpoint, Mlp model) => probe.OnCheckpoint(checkpoint, model);
+    }
+
+    /// <summary>The probe behind a job observer made by <see cref="AsJobObserver"/>, or null.</summary>
+    public static ProbeObserver? Of(ITrainingObserver observer) => observer switch
+    {
+        ProbeObserver p => p,
+        WithBatches b => b.Probe,
+        _ => null,
+    };
 }

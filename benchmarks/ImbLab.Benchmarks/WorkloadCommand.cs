@@ -50,18 +50,16 @@ internal static class WorkloadCommand
         var cpuPerEpochModel = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / epochs / models;
         var perEpochModel = clock.Elapsed.TotalMilliseconds / epochs / models;
         var observer = jobs[0].Observer;
-        var probe = observer as ProbeObserver;
-        var recall = observer switch
-        {
-            Workload.EvaluatingObserver e => e.LastMinorityRecall,
-            ProbeObserver { Inner: null } p => p.LastMinorityRecall,
-            _ => ((RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value,
-        };
+        var probe = ProbeObserver.Of(observer);
+        var recall = observer is Workload.EvaluatingObserver e ? e.LastMinorityRecall
+            : probe is { Inner: null } ? probe.LastMinorityRecall
+            : ((RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value;
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
         if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
+        if ((probes & Probes.Batch) != 0) Console.WriteLine(TimeBatchObserver(w, path));
         return 0;
     }
 
@@ -90,6 +88,33 @@ internal static class WorkloadCommand
         return text.ToString();
     }
 
+    /// <summary>
+    /// One training step of W (batch 32) with and without the batch probe: each repetition trains a fresh model for one
+    /// epoch's steps both ways, alternating (the step's cost drifts as training goes on); best of 30, thread CPU time.
+    /// </summary>
+    private static string TimeBatchObserver(Workload w, KernelPath path)
+    {
+        var observer = (IBatchObserver)new ProbeObserver(w, null, Probes.Batch, _ => false).AsJobObserver();
+        var rows = Enumerable.Range(0, Workload.TrainRows).ToArray();
+        const int Steps = Workload.TrainRows / Workload.BatchSize;
+        double plain = double.MaxValue, observed = double.MaxValue;
+        for (var rep = 0; rep < 30; rep++)
+        {
+            foreach (var withProbe in new[] { false, true })
+            {
+                var trainer = new MlpTrainer(new Mlp(Workload.Shape, 1) { KernelPath = path }, new OptimizerSettings(), Workload.BatchSize);
+                var before = KernelProbe.ThreadCpuSeconds();
+                for (var s = 0; s < Steps; s++)
+                    trainer.StepOnRows(w.TrainX, w.TrainY, rows.AsSpan(s * Workload.BatchSize, Workload.BatchSize), withProbe ? observer : null, 0);
+                var seconds = (KernelProbe.ThreadCpuSeconds() - before) / Steps;
+                if (withProbe) observed = Math.Min(observed, seconds);
+                else plain = Math.Min(plain, seconds);
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"StepOnRows batch=32 best_cpu_us={plain * 1e6:F2}; with the batch probe best_cpu_us={observed * 1e6:F2} ({(observed - plain) / plain * 100:+0.0;-0.0}%)");
+    }
+
     private static double BestCpuMs(Action action)
     {
         for (var i = 0; i < 5; i++) action();
@@ -112,7 +137,7 @@ internal static class WorkloadCommand
         var job = Prepare(w, seed, epochs, path, monitor);
         if (probes == Probes.None) return job;
         var inner = monitor == Monitor.Forward ? null : job.Observer;
-        return job with { Observer = new ProbeObserver(w, inner, probes, gradientEpoch) };
+        return job with { Observer = new ProbeObserver(w, inner, probes, gradientEpoch).AsJobObserver() };
     }
 
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor)

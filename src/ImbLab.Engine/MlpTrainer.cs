@@ -11,8 +11,8 @@ namespace ImbLab.Engine;
 /// <remarks>
 /// The backward pass starts from per-sample output deltas (softmax - onehot) / rows, one row per sample, and
 /// every delta stays per-sample until the weight-gradient GEMMs (dW = delta^T x, a sum over rows with k = rows).
-/// A per-class gradient therefore fits in the same sweep: gather the batch in class order, and each class is a
-/// contiguous row range whose dW is the same GEMM over that range (or zero the other classes' delta rows).
+/// A per-class gradient therefore fits in the same sweep: gather the rows in class order, and each class is a
+/// contiguous row range whose dW is the same GEMM over that range; <see cref="ClassGradientProbe"/> does this.
 /// Hot methods are compiled fully optimised at first call: tiered compilation would otherwise run a whole short
 /// training job in unoptimised tier-0 code before the background tier-1 compile lands.
 /// </remarks>
