@@ -24,7 +24,10 @@ internal static class WorkloadCommand
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--kernels": path = Enum.Parse<KernelPath>(args[++i], ignoreCase: true); break;
-                case "--monitor": monitor = Enum.Parse<Monitor>(args[++i], ignoreCase: true); break;
+                case "--monitor": monitor = Enum.Parse<Monitor>(args[++i].Replace("-", "", StringComparison.Ordinal), ignoreCase: true); break;
+                case "--representation-rows": Diagnostics = Diagnostics with { RepresentationRows = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+                case "--no-gradients": Diagnostics = Diagnostics with { Gradients = false }; break;
+                case "--no-representations": Diagnostics = Diagnostics with { Representations = false }; break;
                 case "--probe": probes = Enum.Parse<Probes>(args[++i], ignoreCase: true); break;
                 case "--gradient-epochs": gradientEpochs = args[++i]; break;
                 default:
@@ -53,7 +56,7 @@ internal static class WorkloadCommand
         var probe = ProbeObserver.Of(observer);
         var recall = observer is Workload.EvaluatingObserver e ? e.LastMinorityRecall
             : probe is { Inner: null } ? probe.LastMinorityRecall
-            : ((RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value;
+            : ((probe?.Inner ?? observer) is PresentedSignals presented ? presented.Monitor : (RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value;
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -129,8 +132,14 @@ internal static class WorkloadCommand
     }
 
     /// <summary>forward: predict every row at each epoch end (the engine's share of monitoring); metrics: the real
-    /// monitor with every per-class and overall metric; samples: the real monitor recording per-sample signals too.</summary>
-    private enum Monitor { Forward, Metrics, Samples }
+    /// monitor with every per-class and overall metric; samples: the real monitor recording per-sample signals too;
+    /// full: everything a study records by default (samples, per-class gradients on the log schedule, representation
+    /// separability at log-spaced epochs); full-every: the same with gradients at every epoch; full-training: full plus
+    /// the training-mode per-sample signals.</summary>
+    private enum Monitor { Forward, Metrics, Samples, Full, FullEvery, FullTraining }
+
+    /// <summary>The diagnostics of the full modes: the study defaults, adjustable with --representation-rows, --no-gradients, --no-representations.</summary>
+    private static ImbLab.Study.DiagnosticsSpec Diagnostics = new();
 
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor, Probes probes, Func<int, bool> gradientEpoch)
     {
@@ -147,8 +156,10 @@ internal static class WorkloadCommand
         if (monitor == Monitor.Forward) return job;
         var train = new EncodedSet(w.TrainX, Workload.Features, w.TrainY, 2, Enumerable.Range(0, Workload.TrainRows).ToArray());
         var test = new EncodedSet(w.TestX, Workload.Features, w.TestY, 2, Enumerable.Range(0, Workload.TestRows).ToArray());
-        var observer = new RunMonitor($"w{seed}", train, test, positiveClass: 1, recordSamples: monitor == Monitor.Samples, epochs,
-            Workload.BatchSize, onFinished: _ => { });
-        return job with { Observer = observer };
+        var full = monitor is Monitor.Full or Monitor.FullEvery or Monitor.FullTraining;
+        var diagnostics = full ? Diagnostics with { GradientSchedule = monitor == Monitor.FullEvery ? "every" : "log" } : null;
+        var observer = new RunMonitor($"w{seed}", train, test, positiveClass: 1, recordSamples: monitor != Monitor.Metrics, epochs,
+            Workload.BatchSize, onFinished: _ => { }, diagnostics: diagnostics, shape: Workload.Shape, seed: (ulong)seed);
+        return monitor == Monitor.FullTraining ? job with { Observer = new PresentedSignals(observer, train) } : job with { Observer = observer };
     }
 }

@@ -79,7 +79,7 @@ internal class RunSettings : CommandSettings
     public bool? NoGradients { get; init; }
 
     [CommandOption("--gradient-schedule <WHEN>")]
-    [Description("every (every checkpoint, default) or log (the log-spaced epochs of the representation measures).")]
+    [Description("log (default: the early log-spaced steps and epochs 0, 1, 2, 4, ...) or every (every checkpoint; ~+50% training time).")]
     public string? GradientSchedule { get; init; }
 
     [CommandOption("--no-representations")]
@@ -87,7 +87,7 @@ internal class RunSettings : CommandSettings
     public bool? NoRepresentations { get; init; }
 
     [CommandOption("--representation-rows <N>")]
-    [Description("Measure separability on at most N rows per split (a stratified subsample keeping every minority sample; default 1000).")]
+    [Description("Measure separability on at most N rows per split (a stratified subsample keeping every minority sample; default 400).")]
     public int? RepresentationRows { get; init; }
 
     [CommandOption("--record-activations")]

@@ -23,7 +23,8 @@ internal sealed class GradientRecorder(RunRecords records, MlpShape shape, IRead
     /// <summary>Records at this checkpoint if it is one of the schedule's; returns whether it filled <paramref name="logits"/>.</summary>
     public bool Record(in Checkpoint checkpoint, Mlp model, EncodedSet train, float[] logits)
     {
-        if (steps is not null && !steps.Contains(checkpoint.Step)) return false;
+        // The "log" schedule: the early log-spaced steps (the checkpoints that are not epoch ends) and the log-spaced epochs.
+        if (steps is not null && checkpoint.IsEpochEnd && !steps.Contains(checkpoint.Step)) return false;
         var result = _probe.Compute(model, train.Features, train.Labels, train.Rows, logits);
         var step = checkpoint.Step;
         var epoch = checkpoint.EpochPosition;

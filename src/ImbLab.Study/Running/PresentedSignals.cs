@@ -35,6 +35,8 @@ internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver
         monitor.Records.Samples.Add(new SplitSamples(Split, train.RowIds, train.Labels));
     }
 
+    public RunMonitor Monitor => _monitor;
+
     public void OnBatch(in BatchView batch)
     {
         for (var i = 0; i < batch.Rows.Length; i++)

@@ -30,9 +30,9 @@ public sealed class DiagnosticsRecordingTests : IDisposable
     }
 
     [Fact]
-    public void Given_default_diagnostics_When_a_run_trains_Then_class_gradients_are_recorded_at_every_checkpoint_with_consistent_update_shares()
+    public void Given_the_every_schedule_When_a_run_trains_Then_class_gradients_are_recorded_at_every_checkpoint_with_consistent_update_shares()
     {
-        var (store, run) = RunOne(new DiagnosticsSpec());
+        var (store, run) = RunOne(new DiagnosticsSpec { GradientSchedule = "every" });
         using var _ = store;
         var gradients = store.Gradients(run.RunId);
         var checkpoints = store.Metrics(run.RunId).Select(m => m.Record.Step).Distinct().ToList();
@@ -54,6 +54,17 @@ public sealed class DiagnosticsRecordingTests : IDisposable
             var descent = gradients.Where(g => g.Step == step && g.Metric == "update_descent").Select(g => g.Value).ToList();
             Assert.Equal(Math.Sign(descent[0]), Math.Sign(shares[0]));
         }
+    }
+
+    [Fact]
+    public void Given_the_default_log_schedule_When_a_run_trains_Then_gradients_come_at_the_early_steps_and_log_spaced_epochs()
+    {
+        var (store, run) = RunOne(new DiagnosticsSpec());
+        using var _ = store;
+        var metrics = store.Metrics(run.RunId).Select(m => m.Record).ToList();
+        var early = metrics.Where(m => m.Epoch != Math.Floor(m.Epoch)).Select(m => m.Epoch).Distinct();
+        var expected = early.Concat([0.0, 1, 2, 4, 5]).Order().ToArray();
+        Assert.Equal(expected, store.Gradients(run.RunId).Select(g => g.Epoch).Distinct().Order().ToArray());
     }
 
     [Fact]
