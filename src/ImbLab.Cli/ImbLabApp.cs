@@ -48,6 +48,7 @@ internal static class ImbLabApp
                 .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores or per-class probabilities.");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export a store's runs, metrics and per-sample signals as long-format CSV.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG and PNG beside it.");
         });
 
         try
