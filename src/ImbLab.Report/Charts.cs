@@ -128,9 +128,10 @@ internal static class Charts
     private static void Legend(Plot plt)
     {
         if (!plt.GetPlottables().Any(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText)))) return;
-        plt.Legend.IsVisible = true;
+        // Below the axes, in rows: inside the data area it would hide the curves it explains.
+        plt.ShowLegend(Edge.Bottom);
+        plt.Legend.Orientation = Orientation.Horizontal;
         plt.Legend.FontSize = 10;
-        plt.Legend.Alignment = Alignment.LowerRight;
         plt.Legend.BackgroundColor = Colors.White.WithAlpha(0.8);
         plt.Legend.OutlineColor = Colors.Black.WithAlpha(0.2);
     }

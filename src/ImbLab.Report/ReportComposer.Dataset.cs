@@ -52,7 +52,7 @@ internal sealed partial class ReportComposer
             foreach (var split in new[] { "train", "test" })
             {
                 Func<double, bool> keep = early ? e => e > 0 && e <= Math.Max(1, study.EarlyEpochs) : e => e == Math.Floor(e);
-                var curve = m.Summarise(split, c, metric, keep, early ? 40 : MaxCurvePoints);
+                var curve = m.Summarise(split, c, metric, keep, early ? 30 : MaxCurvePoints);
                 if (curve is null) continue;
                 var role = g.Role(c) == ClassRole.Minority ? "min" : "maj";
                 series.Add(new LineSeries($"{role} {g.ClassName(c)} {split}", Palette.ForRole(g.Role(c)), split == "test", curve.Epochs, curve.Mean, curve.Low, curve.High));

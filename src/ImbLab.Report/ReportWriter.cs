@@ -42,8 +42,8 @@ internal static class ReportWriter
 internal sealed partial class ReportComposer(StudyStore store, ReportStudy study, string figuresFolder, CancellationToken cancellationToken)
 {
     private const int PanelWidth = 380;
-    private const int PanelHeight = 260;
-    private const int MaxCurvePoints = 45;
+    private const int PanelHeight = 290;
+    private const int MaxCurvePoints = 40;
     private static readonly string[] DefaultMetrics = ["recall", "loss"];
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
