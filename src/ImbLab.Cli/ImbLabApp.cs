@@ -50,6 +50,7 @@ internal static class ImbLabApp
                 .WithDescription("Export a store's runs, metrics and per-sample signals as long-format CSV.");
             config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
             config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG and PNG beside it.");
         });
 
         try

@@ -71,9 +71,10 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
 
         using var store = StudyStore.Open(storePath, create: false);
         var summary = StudySummary.Build(store, outcome.StudyId);
+        var report = ImbLab.Report.ReportWriter.Write(store, outcome.StudyId, Path.Combine(settings.Out, ImbLab.Report.ReportWriter.DefaultFileName), cancellationToken);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary }, CliJson.Options));
+            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, report = report.HtmlPath }, CliJson.Options));
         }
         else
         {
@@ -83,6 +84,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]");
             console.MarkupLine($"[grey]CSV: imblab export {Markup.Escape(storePath)} --format csv[/]");
+            ReportCommand.Print(console, report);
         }
         return Task.FromResult(ImbLabApp.Ok);
     }

@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Report;
+using ImbLab.Study.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ImbLab.Cli.Commands;
+
+internal sealed class ReportSettings : CommandSettings
+{
+    [CommandArgument(0, "<STORE>")]
+    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
+    public string Store { get; init; } = "";
+
+    [CommandOption("--study <ID>")]
+    [Description("The study to report (default: the most recently updated in the store).")]
+    public string? Study { get; init; }
+
+    [CommandOption("-o|--out <FILE>")]
+    [Description("The HTML file to write (default: report.html beside the store); figures go to <name>-figures/ beside it.")]
+    public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    public bool Json { get; init; }
+}
+
+internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettings>
+{
+    public override int Execute(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)
+    {
+        using var store = StudyStore.Open(settings.Store, create: false);
+        var result = ReportWriter.Write(store, settings.Study, settings.Out ?? ReportWriter.DefaultPath(settings.Store), cancellationToken);
+        if (settings.Json) console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
+        else Print(console, result);
+        return ImbLabApp.Ok;
+    }
+
+    public static void Print(IAnsiConsole console, ReportResult result) =>
+        console.MarkupLine($"report: [bold]{Markup.Escape(result.HtmlPath)}[/] ({(result.HtmlBytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture)} MB), " +
+            $"{result.Figures.ToString(CultureInfo.InvariantCulture)} figures as SVG and PNG in {Markup.Escape(result.FiguresFolder)}");
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using ImbLab.Report;
+using ImbLab.Study.Store;
+using Xunit;
+
+namespace ImbLab.Tests.Report;
+
+public sealed class FabricatedReportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("imblab-report-fab-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (string Html, ReportResult Result) Report(FabricatedStore.Shape shape, string name = "r.html")
+    {
+        var db = Path.Combine(_dir, Path.GetFileNameWithoutExtension(name) + ".db");
+        FabricatedStore.Create(db, shape);
+        using var store = StudyStore.Open(db, create: false);
+        var result = ReportWriter.Write(store, null, Path.Combine(_dir, name), CancellationToken.None);
+        return (File.ReadAllText(result.HtmlPath), result);
+    }
+
+    [Fact]
+    public void Given_names_with_markup_When_reported_Then_they_render_as_text_in_html_and_in_svg()
+    {
+        const string evil = "<script>alert(1)</script>";
+        var (html, result) = Report(new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority"], Signals: true, Findings: true,
+            DatasetName: evil, ClassNames: ["<b>maj</b>", "<img src=x onerror=alert(2)>"]));
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>maj", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        // class names reach the figures' legends: escaped there too (inline and in the SVG files)
+        var figure = html[html.IndexOf("<svg", StringComparison.Ordinal)..];
+        Assert.Contains("&lt;img src=x onerror=alert(2)&gt;", figure, StringComparison.Ordinal);
+        foreach (var file in Directory.GetFiles(result.FiguresFolder, "*.svg"))
+        {
+            var svg = File.ReadAllText(file);
+            Assert.DoesNotContain("<img", svg, StringComparison.Ordinal);
+            System.Xml.Linq.XDocument.Parse(svg); // well-formed XML: nothing broke out of a text node
+        }
+        // finding statements with markup are text too
+        Assert.Contains("Minority &lt;b&gt;train&lt;/b&gt; recall", html, StringComparison.Ordinal);
+        // file names of figures never carry the raw name
+        Assert.All(Directory.GetFiles(result.FiguresFolder), f => Assert.DoesNotContain("<", Path.GetFileName(f), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_probe_and_findings_tables_When_reported_Then_their_sections_appear_with_verdict_colours()
+    {
+        var (html, _) = Report(new FabricatedStore.Shape(3, [1, 10, 100], 2, 6, ["subsample-minority", "fixed-n"], Probes: true, Findings: true));
+        Assert.Contains("Gradient competition", html, StringComparison.Ordinal);
+        Assert.Contains("Per-class gradient norm", html, StringComparison.Ordinal);
+        Assert.Contains("Gradient alignment", html, StringComparison.Ordinal);
+        Assert.Contains("Share of the update", html, StringComparison.Ordinal);
+        Assert.Contains("Representation separability", html, StringComparison.Ordinal);
+        Assert.Contains("Silhouette", html, StringComparison.Ordinal);
+        Assert.Contains("NC1", html, StringComparison.Ordinal);
+        Assert.Contains("Classifier weight norm", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"v-supported\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"v-contradicted\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"v-inconclusive\"", html, StringComparison.Ordinal);
+        // 3 datasets, 3 levels: Friedman with Holm post-hoc per protocol; 2 protocols per level: Wilcoxon
+        Assert.Contains("Friedman over 3 conditions, 3 datasets", html, StringComparison.Ordinal);
+        Assert.Contains("p (Holm)", html, StringComparison.Ordinal);
+        Assert.Contains("IR 10: protocols", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_store_without_probes_When_reported_Then_their_sections_are_absent()
+    {
+        var (html, _) = Report(new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority"]));
+        Assert.DoesNotContain("Gradient competition", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Representation separability", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Per-sample dynamics", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"findings\"", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The size and load time of a large study's report. By default 1 dataset of the 44 x 6 IR x 5 seed shape (the
+    /// size grows linearly with datasets, so the 44-dataset size is extrapolated); tools/browser/report-benchmark.sh
+    /// sets IMBLAB_REPORT_BENCH_DATASETS=44 to run the whole shape (about a minute).
+    /// </summary>
+    [Fact]
+    public void Given_a_study_of_the_44_dataset_shape_When_reported_Then_it_stays_under_20_MB_and_opens_in_under_3_s()
+    {
+        var datasets = int.TryParse(Environment.GetEnvironmentVariable("IMBLAB_REPORT_BENCH_DATASETS"), CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var clock = Stopwatch.StartNew();
+        var (_, result) = Report(new FabricatedStore.Shape(datasets, [1, 2, 5, 10, 50, 100], 5, 100, ["subsample-minority"]), "big.html");
+        var writeSeconds = clock.Elapsed.TotalSeconds;
+        var projected = result.HtmlBytes / (double)datasets * 44;
+        Assert.True(projected < 20e6, $"{result.HtmlBytes} bytes for {datasets} datasets: {projected / 1e6:F1} MB projected for 44");
+
+        var baseline = Path.Combine(_dir, "blank.html");
+        File.WriteAllText(baseline, "<!DOCTYPE html><html><body><p>x</p></body></html>");
+        var blank = Chromium.Screenshot(baseline, Path.Combine(_dir, "blank.png"));
+        var load = Chromium.Screenshot(result.HtmlPath, Path.Combine(_dir, "big.png"));
+        var open = load.Elapsed - blank.Elapsed;
+        Assert.Empty(load.ConsoleLines);
+        Assert.True(open < TimeSpan.FromSeconds(3), $"opening took {open.TotalSeconds:F2} s beyond a blank page");
+        var report = $"report bench: {datasets} datasets, {result.Figures} figures, {result.HtmlBytes / 1e6:F2} MB (44 datasets: {projected / 1e6:F1} MB), written in {writeSeconds:F1} s, opened in {open.TotalSeconds:F2} s beyond a blank page ({load.Elapsed.TotalSeconds:F2} s in all)";
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "imblab-report-bench.txt"), report);
+    }
+}
