@@ -34,8 +34,9 @@ public sealed partial class ReportTests(ReportStudyFixture study)
         Assert.Contains("Per-sample dynamics", html, StringComparison.Ordinal);
         Assert.Contains("Data map", html, StringComparison.Ordinal);
         Assert.Contains("min-max band", html, StringComparison.Ordinal);
-        // the real study records no probes yet, and has one dataset: those sections say so or stay away
-        Assert.DoesNotContain("Gradient competition", html, StringComparison.Ordinal);
+        // a real study records the probes by default, so their sections are there; with one dataset the cross-dataset tests say why not
+        Assert.Contains("Gradient competition", html, StringComparison.Ordinal);
+        Assert.Contains("Representation separability", html, StringComparison.Ordinal);
         Assert.Contains("need at least 3 datasets", html, StringComparison.Ordinal);
         // inline SVG ids are unique across the page
         var ids = SvgId().Matches(html).Select(m => m.Groups[1].Value).ToList();
