@@ -276,8 +276,8 @@ internal sealed class StudyStore : IDisposable
                     pStep.Value = s.Step;
                     pEpoch.Value = s.Epoch;
                     pSplit.Value = s.Split;
-                    pP.Value = Blob.FromFloats(s.TrueClassProbability);
-                    pM.Value = Blob.FromFloats(s.Margin);
+                    pP.Value = Blob.FromHalves(s.TrueClassProbability);
+                    pM.Value = Blob.FromHalves(s.Margin);
                     pC.Value = Blob.FromBools(s.Correct);
                     cmd.ExecuteNonQuery();
                 }
@@ -552,8 +552,8 @@ internal sealed class StudyStore : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var p = Blob.ToFloats((byte[])r[3]);
-            yield return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), p, Blob.ToFloats((byte[])r[4]),
+            var p = Blob.HalvesToFloats((byte[])r[3]);
+            yield return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), p, Blob.HalvesToFloats((byte[])r[4]),
                 Blob.ToBools((byte[])r[5], p.Length));
         }
     }
@@ -603,6 +603,25 @@ internal static class Blob
     public static byte[] FromInts(int[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
     public static int[] ToInts(byte[] bytes) => MemoryMarshal.Cast<byte, int>(bytes).ToArray();
+
+    /// <summary>
+    /// float16, little-endian: per-sample signals are n x checkpoints per run, the bulk of a store, and 3 significant
+    /// digits are plenty for a probability or a margin. Values beyond float16's range are clamped to +-65504.
+    /// </summary>
+    public static byte[] FromHalves(float[] values)
+    {
+        var halves = new Half[values.Length];
+        for (var i = 0; i < values.Length; i++) halves[i] = (Half)Math.Clamp(values[i], -65504f, 65504f);
+        return MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+    }
+
+    public static float[] HalvesToFloats(byte[] bytes)
+    {
+        var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+        var values = new float[halves.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = (float)halves[i];
+        return values;
+    }
 
     /// <summary>One bit per value, least significant bit first.</summary>
     public static byte[] FromBools(bool[] values)
