@@ -37,7 +37,7 @@ public sealed class ThresholdTests : IDisposable
         var view = RunView.Load(store, store.Runs("s1")[0], "toy");
         var t = RunMeasures.Thresholds(store, view);
         Assert.NotNull(t);
-        Assert.Equal(0.3, t.Threshold, 6);          // p(minority) >= 0.3 separates the training part perfectly
+        Assert.Equal(0.3, t.Threshold, 3);          // p(minority) >= 0.3 separates the training part perfectly (stored as float16)
         Assert.Equal(0.0, t.Argmax, 12);            // no test minority sample has p > 0.5
         Assert.Equal(2.0 / 3, t.AtThreshold, 12);   // 0.32 and 0.45 pass 0.3; 0.2 does not
         // Logit adjustment: predict minority iff z_min - z_maj > log(pi_min / pi_maj) = log(1/2) = -0.693:
