@@ -10,22 +10,11 @@ using Spectre.Console.Cli;
 
 namespace ImbLab.Cli.Commands;
 
-internal sealed class DynamicsSettings : CommandSettings
+internal sealed class DynamicsSettings : StoreStudySettings
 {
-    [CommandArgument(0, "<STORE>")]
-    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
-    public string Store { get; init; } = "";
-
-    [CommandOption("--study <ID>")]
-    [Description("The study id (or a unique prefix); default: the most recently updated study.")]
-    public string? Study { get; init; }
-
     [CommandOption("--csv <FILE>")]
     [Description("Also write every sample's dynamics (one row per run, split and sample) to FILE.")]
     public string? Csv { get; init; }
-
-    [CommandOption("--json")]
-    public bool Json { get; init; }
 }
 
 /// <summary>Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) summarised per class and split.</summary>

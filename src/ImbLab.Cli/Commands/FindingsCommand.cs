@@ -8,24 +8,10 @@ using Spectre.Console.Cli;
 
 namespace ImbLab.Cli.Commands;
 
-internal sealed class FindingsSettings : CommandSettings
-{
-    [CommandArgument(0, "<STORE>")]
-    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
-    public string Store { get; init; } = "";
-
-    [CommandOption("--study <ID>")]
-    [Description("The study id (or a unique prefix); default: the most recently updated study.")]
-    public string? Study { get; init; }
-
-    [CommandOption("--json")]
-    public bool Json { get; init; }
-}
-
 /// <summary>Tests the study's claims on a store, writes the findings into it, and prints them.</summary>
-internal sealed class FindingsCommand(IAnsiConsole console) : Command<FindingsSettings>
+internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudySettings>
 {
-    public override int Execute(CommandContext context, FindingsSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, StoreStudySettings settings, CancellationToken cancellationToken)
     {
         using var store = StudyStore.Open(settings.Store, create: false);
         var studyId = StudyDynamics.ResolveStudy(store, settings.Study);

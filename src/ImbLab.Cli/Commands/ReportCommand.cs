@@ -8,22 +8,11 @@ using Spectre.Console.Cli;
 
 namespace ImbLab.Cli.Commands;
 
-internal sealed class ReportSettings : CommandSettings
+internal sealed class ReportSettings : StoreStudySettings
 {
-    [CommandArgument(0, "<STORE>")]
-    [Description("The SQLite store (e.g. imblab-results/imblab.db).")]
-    public string Store { get; init; } = "";
-
-    [CommandOption("--study <ID>")]
-    [Description("The study to report (default: the most recently updated in the store).")]
-    public string? Study { get; init; }
-
     [CommandOption("-o|--out <FILE>")]
     [Description("The HTML file to write (default: report.html beside the store); figures go to <name>-figures/ beside it.")]
     public string? Out { get; init; }
-
-    [CommandOption("--json")]
-    public bool Json { get; init; }
 }
 
 internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettings>
