@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Study;
+using ImbLab.Study.Findings;
 using ImbLab.Study.Running;
 using ImbLab.Study.Store;
 using Spectre.Console;
@@ -71,10 +72,14 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
 
         using var store = StudyStore.Open(storePath, create: false);
         var summary = StudySummary.Build(store, outcome.StudyId);
+        // Findings are derived (no retraining), so every study states them and its report shows them.
+        var findings = FindingsEngine.Compute(store, outcome.StudyId);
+        store.ReplaceFindings(outcome.StudyId, findings);
+        var verdicts = findings.GroupBy(f => f.Verdict).ToDictionary(g => g.Key, g => g.Count());
         var report = ImbLab.Report.ReportWriter.Write(store, outcome.StudyId, Path.Combine(settings.Out, ImbLab.Report.ReportWriter.DefaultFileName), cancellationToken);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, report = report.HtmlPath }, CliJson.Options));
+            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, findings = verdicts, report = report.HtmlPath }, CliJson.Options));
         }
         else
         {
@@ -83,6 +88,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 (outcome.RunsRedone > 0 ? $", {outcome.RunsRedone} interrupted runs redone" : "") +
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]");
+            console.MarkupLine($"findings: {verdicts.GetValueOrDefault("supported")} supported, {verdicts.GetValueOrDefault("contradicted")} contradicted, " +
+                $"{verdicts.GetValueOrDefault("inconclusive")} inconclusive [grey](imblab findings {Markup.Escape(storePath)})[/]");
             console.MarkupLine($"[grey]CSV: imblab export {Markup.Escape(storePath)} --format csv[/]");
             ReportCommand.Print(console, report);
         }
