@@ -136,22 +136,14 @@ internal static class Charts
         plt.Legend.OutlineColor = Colors.Black.WithAlpha(0.2);
     }
 
-    /// <summary>Ticks of a log10 axis at 1-2-5 steps, labelled in the original units.</summary>
+    /// <summary>
+    /// Ticks of a log10 axis at every x value present, labelled in the original units: the x values are the levels of
+    /// a sweep (e.g. IR 130, 200, 300), and 1-2-5 steps would leave most of them unlabelled.
+    /// </summary>
     private static void LogTicks(Plot plt, double[] xs)
     {
-        var lo = Math.Floor(Math.Log10(xs.Min()));
-        var hi = Math.Ceiling(Math.Log10(xs.Max()));
-        var positions = new List<double>();
-        var labels = new List<string>();
-        for (var e = lo; e <= hi; e++)
-            foreach (var m in new[] { 1.0, 2.0, 5.0 })
-            {
-                var v = m * Math.Pow(10, e);
-                if (v < xs.Min() / 1.5 || v > xs.Max() * 1.5) continue;
-                positions.Add(Math.Log10(v));
-                labels.Add(v.ToString(v < 1 ? "0.###" : "0", CultureInfo.InvariantCulture));
-            }
-        if (positions.Count > 0)
-            plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions.ToArray(), labels.ToArray());
+        var levels = xs.Distinct().Order().ToArray();
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            levels.Select(Math.Log10).ToArray(), levels.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)).ToArray());
     }
 }

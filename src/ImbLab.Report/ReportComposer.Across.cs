@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImbLab.Analysis.Statistics;
 
 namespace ImbLab.Report;
 
@@ -9,7 +10,8 @@ internal sealed partial class ReportComposer
     /// <summary>
     /// Comparisons across datasets on a per-dataset summary (final minority test recall, mean over runs): two
     /// conditions by Wilcoxon signed-rank, three or more by Friedman with Holm-adjusted pairwise Wilcoxon post-hoc.
-    /// Families: each protocol across its IR levels, and each IR level across protocols.
+    /// Families: each protocol across its IR levels, and each IR level across protocols. The tests are the shared
+    /// ones of ImbLab.Analysis.Statistics (scipy 1.10's conventions); the caption states their variants.
     /// </summary>
     private void AcrossDatasets()
     {
@@ -28,7 +30,9 @@ internal sealed partial class ReportComposer
             return;
         }
         _html.Append("<p class=\"caption\">Per dataset, the final minority test recall (mean over runs) of each condition. Two conditions: Wilcoxon signed-rank; three or more: Friedman, then pairwise Wilcoxon with Holm's adjustment. ")
-            .Append("p-values use the normal (Wilcoxon) and chi-square (Friedman) approximations with tie corrections, zero differences dropped: with few datasets they are approximate. Only datasets with every condition of a family count.</p>");
+            .Append("Wilcoxon: zero differences dropped, W = min(W+, W−); the p-value is exact when at most 25 differences remain and none of their sizes tie, ")
+            .Append("else the normal approximation with the tie-corrected variance and no continuity correction (the test column says which). ")
+            .Append("Friedman: the chi-square approximation with the tie correction, which is rough with few datasets. Only datasets with every condition of a family count.</p>");
         var any = false;
         foreach (var (title, conditions) in families.Where(f => f.Conditions.Count >= 2))
         {
@@ -37,32 +41,52 @@ internal sealed partial class ReportComposer
             if (rows.Count < MinDatasets) continue;
             any = true;
             _html.Append($"<h3>{Html.E(title)}</h3>");
-            var pairs = new List<(int A, int B, double W, double P, int N, double Median)>();
+            var pairs = new List<(int A, int B, double Median, TestResult Test)>();
             for (var a = 0; a < conditions.Count; a++)
                 for (var b = a + 1; b < conditions.Count; b++)
                 {
-                    var (w, p, n, median) = ReportStats.Wilcoxon(rows.Select(r => r[a]).ToArray(), rows.Select(r => r[b]).ToArray());
-                    pairs.Add((a, b, w, p, n, median));
+                    var differences = rows.Select(r => r[a] - r[b]).ToArray();
+                    pairs.Add((a, b, Descriptive.Median(differences), RankTests.Wilcoxon(differences)));
                 }
-            var holm = ReportStats.Holm(pairs.Select(p => p.P).ToArray());
+            var holm = MultipleTesting.Holm(pairs.Select(p => p.Test.PValue).ToArray());
             if (conditions.Count >= 3)
             {
-                var (chi, pf, ranks, n) = ReportStats.Friedman(rows);
-                _html.Append($"<p>Friedman over {conditions.Count.ToString(CultureInfo.InvariantCulture)} conditions, {n.ToString(CultureInfo.InvariantCulture)} datasets: χ² = {Html.Num(chi, "0.00")}, df = {(conditions.Count - 1).ToString(CultureInfo.InvariantCulture)}, p = {PValue(pf)}. Mean ranks (1 = lowest recall): ")
+                var friedman = Friedman(rows);
+                var ranks = MeanRanks(rows);
+                _html.Append($"<p>Friedman over {conditions.Count.ToString(CultureInfo.InvariantCulture)} conditions, {rows.Count.ToString(CultureInfo.InvariantCulture)} datasets: χ² = {Html.Num(friedman.Statistic, "0.00")}, df = {(conditions.Count - 1).ToString(CultureInfo.InvariantCulture)}, p = {PValue(friedman.PValue)}. Mean ranks (1 = lowest recall): ")
                     .Append(Html.E(string.Join(", ", conditions.Select((c, i) => $"{c.Label} {ranks[i].ToString("0.00", CultureInfo.InvariantCulture)}")))).Append(".</p>");
             }
-            _html.Append("<table><thead><tr><th class=\"l\">A</th><th class=\"l\">B</th><th>datasets</th><th>median A−B</th><th>W+</th><th>p</th>")
+            _html.Append("<table><thead><tr><th class=\"l\">A</th><th class=\"l\">B</th><th>datasets</th><th>non-zero</th><th>median A−B</th><th>W</th><th>p</th><th class=\"l\">test</th>")
                 .Append(conditions.Count >= 3 ? "<th>p (Holm)</th>" : "").Append("</tr></thead><tbody>");
             for (var i = 0; i < pairs.Count; i++)
             {
                 var p = pairs[i];
-                _html.Append($"<tr><td class=\"l\">{Html.E(conditions[p.A].Label)}</td><td class=\"l\">{Html.E(conditions[p.B].Label)}</td><td>{p.N.ToString(CultureInfo.InvariantCulture)}</td>")
-                    .Append($"<td>{Html.Num(p.Median)}</td><td>{Html.Num(p.W, "0.#")}</td><td>{PValue(p.P)}</td>")
+                _html.Append($"<tr><td class=\"l\">{Html.E(conditions[p.A].Label)}</td><td class=\"l\">{Html.E(conditions[p.B].Label)}</td><td>{rows.Count.ToString(CultureInfo.InvariantCulture)}</td><td>{p.Test.N.ToString(CultureInfo.InvariantCulture)}</td>")
+                    .Append($"<td>{Html.Num(p.Median)}</td><td>{Html.Num(p.Test.Statistic, "0.#")}</td><td>{PValue(p.Test.PValue)}</td><td class=\"l\">{Html.E(p.Test.Method)}</td>")
                     .Append(conditions.Count >= 3 ? $"<td>{PValue(holm[i])}</td>" : "").Append("</tr>");
             }
             _html.Append("</tbody></table>");
         }
         if (!any) _html.Append($"<p class=\"caption\">No family of conditions was measured on {MinDatasets} or more datasets.</p>");
         _html.Append("</section>");
+    }
+
+    /// <summary>
+    /// The shared Friedman test, except that when every dataset ties all conditions (nothing to rank) the statistic
+    /// is undefined: the tie correction is 0 and the shared formula would divide 0 by 0.
+    /// </summary>
+    internal static TestResult Friedman(IReadOnlyList<double[]> rows) =>
+        rows.All(r => r.All(x => x == r[0])) ? new TestResult(double.NaN, double.NaN, rows.Count, "chi-square") : RankTests.Friedman(rows);
+
+    /// <summary>Each condition's rank within a dataset (1 = lowest, ties averaged), averaged over the datasets.</summary>
+    internal static double[] MeanRanks(IReadOnlyList<double[]> rows)
+    {
+        var sums = new double[rows.Count == 0 ? 0 : rows[0].Length];
+        foreach (var row in rows)
+        {
+            var r = RankTests.Ranks(row);
+            for (var j = 0; j < sums.Length; j++) sums[j] += r[j];
+        }
+        return sums.Select(s => s / rows.Count).ToArray();
     }
 }

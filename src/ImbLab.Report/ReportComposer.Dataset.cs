@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using ImbLab.Analysis.Dynamics;
 using ImbLab.Core;
+using ImbLab.Study.Findings;
 using ImbLab.Study.Store;
 
 namespace ImbLab.Report;
@@ -146,9 +148,14 @@ internal sealed partial class ReportComposer
             var run = g.Runs[0];
             var samples = store.Samples(run.RunId).FirstOrDefault(s => s.Split == "train");
             if (samples is null) continue;
-            var ends = store.Signals(run.RunId).Where(s => s.Split == "train" && s.Epoch >= 1 && s.Epoch == Math.Floor(s.Epoch)).OrderBy(s => s.Step).ToList();
-            if (ends.Count == 0 || ends[0].TrueClassProbability.Length != samples.Labels.Length) continue;
-            var rows = SampleDynamics.Compute(ends.Select(s => s.TrueClassProbability).ToList(), ends.Select(s => s.Correct).ToList(), samples.Labels);
+            // One checkpoint per epoch end, epoch 0 included (the latest step at an epoch wins), as the findings read
+            // them: the learned epoch and forgetting count from before training; the data map still averages 1..E.
+            var ends = store.Signals(run.RunId).Where(s => s.Split == "train" && RunView.IsEpochEnd(s.Epoch))
+                .GroupBy(s => (int)Math.Round(s.Epoch)).Select(e => (Epoch: e.Key, Signals: e.MaxBy(s => s.Step)!)).OrderBy(e => e.Epoch).ToList();
+            if (!ends.Any(e => e.Epoch >= 1) || ends.Any(e => e.Signals.Correct.Length != samples.Labels.Length)) continue;
+            var dynamics = SampleDynamicsCalculator.Compute(ends.Select(e => e.Signals.Correct).ToList(), ends.Select(e => e.Signals.TrueClassProbability).ToList(),
+                ends.Select(e => e.Signals.Margin).ToList(), ends.Select(e => e.Epoch).ToList());
+            var rows = dynamics.Select((d, i) => (Label: samples.Labels[i], d.Confidence, d.Variability, d.LearnedEpoch, d.ForgettingEvents)).ToArray();
             var classes = rows.Select(r => r.Label).Distinct().OrderBy(c => g.Role(c) == ClassRole.Minority ? 0 : 1).ToList();
             var who = $"{g.Protocol}, {g.LevelLabel}, seed {run.Seed.ToString(Inv)}";
             section.Append($"<h4>{Html.E(who)}</h4><div class=\"grid\">");
@@ -165,11 +172,13 @@ internal sealed partial class ReportComposer
             var xMax = Math.Max(0.1, Math.Ceiling(rows.Max(r => r.Variability) * 10) / 10);
             var map = new ScatterChart("Data map", "variability (sd of p_true over epochs)", "confidence (mean p_true)", points, xMax);
             section.Append(Figure($"{slug}-{Slug(g.Protocol)}-{Slug(g.Level)}-datamap", svg => Charts.Scatter(map, svg),
-                $"{who}: data map of the training samples, epochs 1..{ends.Count.ToString(Inv)} (at most {maxPoints} points per class, evenly picked)"));
+                $"{who}: data map of the training samples, epochs 1..{ends[^1].Epoch.ToString(Inv)} (at most {maxPoints} points per class, evenly picked)"));
 
-            var epochs = ends.Count;
+            var epochs = ends[^1].Epoch;
             var binWidth = Math.Max(1, (int)Math.Ceiling(epochs / 10.0));
             var bins = Enumerable.Range(0, (epochs + binWidth - 1) / binWidth).Select(b => (Lo: b * binWidth + 1, Hi: Math.Min(epochs, (b + 1) * binWidth))).ToList();
+            // Learned epoch 0 = right before training and ever after: its own bar, only when epoch 0 was recorded.
+            if (ends[0].Epoch == 0) bins.Insert(0, (0, 0));
             var learnedCategories = bins.Select(b => b.Lo == b.Hi ? b.Lo.ToString(Inv) : $"{b.Lo.ToString(Inv)}-{b.Hi.ToString(Inv)}").Append("never").ToList();
             var learned = new BarChart("Learned epoch", "epoch from which the sample stays correct", "share of the class (%)", learnedCategories,
                 classes.Select(c =>
@@ -194,6 +203,7 @@ internal sealed partial class ReportComposer
         }
         if (section.Length == 0) return;
         _html.Append("<h3>Per-sample dynamics</h3><p class=\"caption\">From the per-sample signals at the epoch ends of one run (the first seed) at each protocol's lowest and highest IR: ")
-            .Append("data maps (Swayamdipta et al. 2020), the learned epoch and forgetting events (Toneva et al. 2019) per class.</p>").Append(section);
+            .Append("data maps (Swayamdipta et al. 2020: confidence and variability of p_true over epochs 1..E), the learned epoch and forgetting events (Toneva et al. 2019) per class, ")
+            .Append("counted from epoch 0 when it was recorded (learned at 0 = right before training and at every epoch end after).</p>").Append(section);
     }
 }

@@ -67,6 +67,7 @@ internal sealed partial class ReportComposer
             var color = key.Class is { } k && !pair ? Palette.ForRole(g.Role(k)) : neutral++ == 0 ? Palette.Neutral : Palette.ForSeries(neutral);
             var label = pair ? $"{g.ClassName(key.Class!.Value)} vs {g.ClassName(key.Other!.Value)}"
                 : key.Class is { } cls ? $"{(g.Role(cls) == ClassRole.Minority ? "min" : "maj")} {g.ClassName(cls)}"
+                : key.Metric == "grad_norm" ? "all classes (full gradient)"
                 : key.Metric;
             var splits = selected.Select(v => v.Split).Distinct().Count();
             if (splits > 1) label += " " + key.Split;

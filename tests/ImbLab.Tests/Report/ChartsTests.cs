@@ -47,6 +47,17 @@ public sealed class ChartsTests
     }
 
     [Fact]
+    public void Given_sweep_levels_within_one_decade_When_drawn_on_a_log_axis_Then_each_level_has_its_tick()
+    {
+        var chart = new LineChart("sweep", "imbalance ratio", "recall",
+            [new LineSeries("fixed-n", Palette.ForSeries(0), false, [130, 200, 300], [0.5, 0.3, 0.1], Markers: true)], LogX: true);
+        var svg = Svg(svg => Charts.Lines(chart, svg));
+        foreach (var tick in new[] { ">130</text>", ">200</text>", ">300</text>" })
+            Assert.Contains(tick, svg, StringComparison.Ordinal);
+        Assert.DoesNotContain(">100</text>", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_scatter_and_bars_When_drawn_Then_each_class_is_a_legend_entry_in_its_colour()
     {
         var scatter = Svg(svg => Charts.Scatter(new ScatterChart("Data map", "variability", "confidence",

@@ -65,6 +65,25 @@ public sealed class FabricatedReportTests : IDisposable
         Assert.Contains("Friedman over 3 conditions, 3 datasets", html, StringComparison.Ordinal);
         Assert.Contains("p (Holm)", html, StringComparison.Ordinal);
         Assert.Contains("IR 10: protocols", html, StringComparison.Ordinal);
+        // the whole-network gradient of all classes together is named as such in the legend
+        Assert.Contains(">all classes (full gradient)</text>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">grad_norm</text>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_three_datasets_ordered_alike_When_reported_Then_the_tests_are_exact_wilcoxon_and_friedman_by_hand()
+    {
+        // The fabricated final minority test recall falls with IR on every dataset (about 1.0, 0.39, 0.19 at IR 1, 10,
+        // 100; the noise is ±0.01), so every dataset ranks the levels alike and every difference has the same sign.
+        var (html, _) = Report(new FabricatedStore.Shape(3, [1, 10, 100], 2, 6, ["fixed-n"]));
+        // Friedman, n = 3, k = 3, rank sums 3, 6, 9: chi2 = 12/(3*3*4) * 126 - 3*3*4 = 6, df 2: p = exp(-3) = 0.0498
+        Assert.Contains("Friedman over 3 conditions, 3 datasets: χ² = 6.00, df = 2, p = 0.050. Mean ranks (1 = lowest recall): IR 1 3.00, IR 10 2.00, IR 100 1.00.", html, StringComparison.Ordinal);
+        // Wilcoxon, 3 positive distinct differences: W = min(W+, W-) = min(6, 0) = 0; exact null: 2^3 sign patterns,
+        // one with W+ = 6, so p = 2 * 1/8 = 0.25 (the normal approximation with continuity correction the report used
+        // before gave z = (6 - 3 - 0.5)/sqrt(3.5) = 1.336, p = 0.181). Holm over 3 equal p: min(1, 3 * 0.25) = 0.75.
+        foreach (var (a, b) in new[] { ("IR 1", "IR 10"), ("IR 1", "IR 100"), ("IR 10", "IR 100") })
+            Assert.Matches($"<tr><td class=\"l\">{a}</td><td class=\"l\">{b}</td><td>3</td><td>3</td><td>0\\.[0-9]+</td><td>0</td><td>0\\.250</td><td class=\"l\">exact</td><td>0\\.750</td></tr>", html);
+        Assert.Contains("the p-value is exact when at most 25 differences remain", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,6 +84,7 @@ internal static class FabricatedStore
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 0, null, "grad_norm", 1 / (1 + epoch)));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 1, null, "grad_norm", 2 / (1 + epoch)));
                 r.Gradients.Add(new GradientRecord(step, epoch, 0, 1, null, "grad_norm", 1.5 / (1 + epoch)));
+                r.Gradients.Add(new GradientRecord(step, epoch, null, null, null, "grad_norm", 2.5 / (1 + epoch)));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 0, 1, "grad_cosine", -0.5 + 0.05 * epoch));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 0, null, "update_share", 0.8));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 1, null, "update_share", 0.2));
