@@ -71,12 +71,8 @@ internal sealed partial class ReportComposer
         _html.Append("</section>");
     }
 
-    /// <summary>
-    /// The shared Friedman test, except that when every dataset ties all conditions (nothing to rank) the statistic
-    /// is undefined: the tie correction is 0 and the shared formula would divide 0 by 0.
-    /// </summary>
-    internal static TestResult Friedman(IReadOnlyList<double[]> rows) =>
-        rows.All(r => r.All(x => x == r[0])) ? new TestResult(double.NaN, double.NaN, rows.Count, "chi-square") : RankTests.Friedman(rows);
+    /// <summary>The shared Friedman test (NaN when every dataset ties all conditions: nothing to rank).</summary>
+    internal static TestResult Friedman(IReadOnlyList<double[]> rows) => RankTests.Friedman(rows);
 
     /// <summary>Each condition's rank within a dataset (1 = lowest, ties averaged), averaged over the datasets.</summary>
     internal static double[] MeanRanks(IReadOnlyList<double[]> rows)

@@ -194,6 +194,8 @@ internal static class RankTests
             foreach (var t in TieGroups(block)) ties += t * ((double)t * t - 1);
         }
         var c = 1 - ties / (k * (k * (double)k - 1) * n);
+        // Every block tied throughout: no ranking information at all, the statistic is 0/0 (scipy returns NaN too).
+        if (c <= 0) return new TestResult(double.NaN, double.NaN, n, "chi-square");
         var ss = rankSums.Sum(r => r * r);
         var chi = (12.0 / (k * n * (k + 1.0)) * ss - 3.0 * n * (k + 1)) / c;
         return new TestResult(chi, ChiSquare.Sf(chi, k - 1), n, "chi-square");
