@@ -146,11 +146,14 @@ internal sealed partial class ReportComposer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var run = g.Runs[0];
-            var samples = store.Samples(run.RunId).FirstOrDefault(s => s.Split == "train");
+            // The training presentations when the run recorded them for its dynamics (--dynamics-from training), as the findings do.
+            var all = store.Samples(run.RunId);
+            var split = RunView.UsesTrainingDynamics(run) && all.Any(s => s.Split == "train_presented") ? "train_presented" : "train";
+            var samples = all.FirstOrDefault(s => s.Split == split);
             if (samples is null) continue;
             // One checkpoint per epoch end, epoch 0 included (the latest step at an epoch wins), as the findings read
             // them: the learned epoch and forgetting count from before training; the data map still averages 1..E.
-            var ends = store.Signals(run.RunId).Where(s => s.Split == "train" && RunView.IsEpochEnd(s.Epoch))
+            var ends = store.Signals(run.RunId).Where(s => s.Split == split && RunView.IsEpochEnd(s.Epoch))
                 .GroupBy(s => (int)Math.Round(s.Epoch)).Select(e => (Epoch: e.Key, Signals: e.MaxBy(s => s.Step)!)).OrderBy(e => e.Epoch).ToList();
             if (!ends.Any(e => e.Epoch >= 1) || ends.Any(e => e.Signals.Correct.Length != samples.Labels.Length)) continue;
             var dynamics = SampleDynamicsCalculator.Compute(ends.Select(e => e.Signals.Correct).ToList(), ends.Select(e => e.Signals.TrueClassProbability).ToList(),

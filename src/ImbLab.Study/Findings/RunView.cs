@@ -66,22 +66,20 @@ internal sealed class RunView
     public double Final(string split, int? cls, string metric) => At(split, cls, metric, Epochs);
 
     /// <summary>The run's config JSON says per-sample train dynamics come from the training presentations.</summary>
-    public bool DynamicsFromTraining
-    {
-        get
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(Run.ConfigJson);
-                return doc.RootElement.TryGetProperty("diagnostics", out var diagnostics) && Has(diagnostics);
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
+    public bool DynamicsFromTraining => UsesTrainingDynamics(Run);
 
-            static bool Has(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("dynamics_from", out var v)
-                && v.ValueKind == JsonValueKind.String && v.GetString() == "training";
+    /// <summary>Whether a run was recorded with --dynamics-from training ("diagnostics": {"dynamics_from": "training"}).</summary>
+    public static bool UsesTrainingDynamics(RunRow run)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(run.ConfigJson);
+            return doc.RootElement.TryGetProperty("diagnostics", out var diagnostics) && diagnostics.ValueKind == JsonValueKind.Object
+                && diagnostics.TryGetProperty("dynamics_from", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() == "training";
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }

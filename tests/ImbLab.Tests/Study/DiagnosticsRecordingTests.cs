@@ -124,3 +124,32 @@ public sealed class DiagnosticsRecordingTests : IDisposable
         Assert.Equal(int.Parse(line[8], System.Globalization.CultureInfo.InvariantCulture), line[9].Split(' ').Length);
     }
 }
+
+public sealed class TrainingModeDynamicsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("imblab-tmd-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Given_a_study_recorded_with_training_mode_dynamics_When_its_dynamics_are_derived_Then_the_train_samples_come_from_the_presentations()
+    {
+        var spec = new StudySpec
+        {
+            Data = ["synthetic:rows=400,d=4"], Protocols = ["natural"], Seeds = 1,
+            Model = new ModelSpec { Hidden = [8], Epochs = 4, BatchSize = 16 },
+            Diagnostics = new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = "training" },
+        };
+        var path = Path.Combine(_dir, "s.db");
+        var outcome = StudyService.Execute(spec, path, 1, null, CancellationToken.None);
+        using var store = StudyStore.Open(path, create: false);
+        var run = Assert.Single(store.Runs());
+        Assert.True(ImbLab.Study.Findings.RunView.UsesTrainingDynamics(run));
+
+        // Presented signals exist from epoch 1 only (nothing is presented before training): a sample right at
+        // every presentation is learned at epoch 1, never at 0, which the evaluation signals would allow.
+        var rows = ImbLab.Study.Findings.StudyDynamics.Samples(store, outcome.StudyId).Where(r => r.Split == "train").ToList();
+        Assert.Equal(run.TrainCounts.Sum(), rows.Count);
+        Assert.DoesNotContain(rows, r => r.Dynamics.LearnedEpoch == 0);
+    }
+}
