@@ -34,7 +34,7 @@ internal static class ImbLabApp
             config.AddCommand<StudyCommand>("study")
                 .WithDescription("Run a study: datasets x protocols x imbalance ratios x seeds, into a resumable SQLite store.")
                 .WithExample("study")
-                .WithExample("study", "--data", "abalone19.dat", "--protocol", "subsample-minority,fixed-n", "--ir", "1,10,50,100", "--seeds", "5");
+                .WithExample("study", "--data", "abalone19.dat", "--protocol", "subsample-minority,fixed-n", "--ir", "130,200,400", "--seeds", "5");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one model and print its per-epoch, per-class learning curves.")
                 .WithExample("train", "--data", "pima.dat", "--protocol", "subsample-minority", "--ir", "20", "--epochs", "50");

@@ -11,7 +11,7 @@ namespace ImbLab.Cli.Commands;
 internal class RunSettings : CommandSettings
 {
     [CommandOption("--data <PATH>")]
-    [Description("Dataset files or folders (KEEL .dat, .arff, .csv), comma-separated or repeated; 'synthetic[:rows=..,d=..,ir=..,sep=..,clusters=..]' for built-in data. Default: synthetic.")]
+    [Description("Dataset files or folders (KEEL .dat, .arff, .csv), comma-separated or repeated; 'synthetic[[:rows=..,d=..,ir=..,sep=..,clusters=..]]' for built-in data. Default: synthetic.")]
     public string[]? Data { get; init; }
 
     [CommandOption("--protocol <NAMES>")]
@@ -27,7 +27,7 @@ internal class RunSettings : CommandSettings
     public string[]? Grid { get; init; }
 
     [CommandOption("--split <SPEC>")]
-    [Description("Test-set split: holdout[:0.2], kfold[:5], repeated-kfold:5x2, keel (KEEL's own 5 folds).")]
+    [Description("Test-set split: holdout[[:0.2]], kfold[[:5]], repeated-kfold:5x2, keel (KEEL's own 5 folds).")]
     public string? Split { get; init; }
 
     [CommandOption("--epochs <N>")]

@@ -169,3 +169,24 @@ public sealed class CliBadFileTests
         }
     }
 }
+
+public sealed class CliHelpTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("study", "--help")]
+    [InlineData("train", "--help")]
+    [InlineData("datasets", "show", "--help")]
+    [InlineData("evaluate", "--help")]
+    [InlineData("export", "--help")]
+    [InlineData("findings", "--help")]
+    [InlineData("dynamics", "--help")]
+    [InlineData("report", "--help")]
+    public void Given_help_for_any_command_When_asked_Then_it_prints_usage_and_exits_0(params string[] args)
+    {
+        var (exit, stdout, stderr) = CliHarness.Run(args);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("USAGE:", stdout);
+        Assert.Equal("", stderr);
+    }
+}
