@@ -50,7 +50,12 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettin
             return ImbLabApp.Ok;
         }
         foreach (var f in files)
-            console.MarkupLine($"{Markup.Escape(f.Path)}: {f.Rows.ToString(CultureInfo.InvariantCulture)} rows");
+        {
+            var hint = f.Rows == 0 && f.Path.EndsWith("representations.csv", StringComparison.Ordinal)
+                ? " [grey](the study recorded no activations: run it with --record-activations)[/]"
+                : "";
+            console.MarkupLine($"{Markup.Escape(f.Path)}: {f.Rows.ToString(CultureInfo.InvariantCulture)} rows{hint}");
+        }
         return ImbLabApp.Ok;
     }
 }
