@@ -88,7 +88,7 @@ internal static class PredictionsFile
         var classNames = columns.Select(c => c.Class).ToList();
         var unknown = rows.FirstOrDefault(r => !classNames.Contains(r.Label));
         if (unknown.Fields is not null)
-            throw new DataFileException(path, unknown.Line, null, $"label '{unknown.Label}' has no probability column; columns are {string.Join(", ", classNames)}");
+            throw new DataFileException(path, unknown.Line, null, $"label '{unknown.Label}' has no probability column; columns are {string.Join(", ", classNames)} (expected a 'score' column, or one probability column per class named by the class or p_<class>)");
         var c = classNames.Count;
         var labels = rows.Select(r => classNames.IndexOf(r.Label)).ToArray();
         var probabilities = new float[rows.Count * c];
