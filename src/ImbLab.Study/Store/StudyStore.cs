@@ -146,18 +146,9 @@ internal sealed class StudyStore : IDisposable
     }
 
     /// <summary>Ids of the finished runs of a study: these are kept and skipped on resume.</summary>
-    public HashSet<string> FinishedRunIds(string studyId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT run_id FROM runs WHERE study_id = $s AND status = 'finished'");
-            cmd.Parameters.AddWithValue("$s", studyId);
-            using var reader = cmd.ExecuteReader();
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Read()) ids.Add(reader.GetString(0));
-            return ids;
-        }
-    }
+    public HashSet<string> FinishedRunIds(string studyId) =>
+        Query("SELECT run_id FROM runs WHERE study_id = $s AND status = 'finished'", r => r.GetString(0), ("$s", studyId))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Deletes runs left 'running' by an interrupted study, with any partial records. Returns how many.</summary>
     public int DeleteUnfinished(string studyId)
@@ -166,14 +157,8 @@ internal sealed class StudyStore : IDisposable
         {
             using var tx = _connection.BeginTransaction();
             foreach (var table in RunTables)
-            {
-                using var del = Command($"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM runs WHERE study_id = $s AND status = 'running')", tx);
-                del.Parameters.AddWithValue("$s", studyId);
-                del.ExecuteNonQuery();
-            }
-            using var cmd = Command("DELETE FROM runs WHERE study_id = $s AND status = 'running'", tx);
-            cmd.Parameters.AddWithValue("$s", studyId);
-            var n = cmd.ExecuteNonQuery();
+                NonQuery(tx, $"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM runs WHERE study_id = $s AND status = 'running')", ("$s", studyId));
+            var n = NonQuery(tx, "DELETE FROM runs WHERE study_id = $s AND status = 'running'", ("$s", studyId));
             tx.Commit();
             return n;
         }
@@ -183,32 +168,18 @@ internal sealed class StudyStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("""
+            NonQuery(null, """
                 INSERT OR REPLACE INTO runs(run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol,
                     level, requested_ir, split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir,
                     status, started_at, finished_at, train_seconds, imblab_version)
                 VALUES ($id, $study, $ds, $hash, $cfg, $seed, $si, $protocol, $level, $rir, $rep, $fold, $min, $train, $test,
                     $ir, 'running', $started, NULL, NULL, $v)
-                """);
-            cmd.Parameters.AddWithValue("$id", run.RunId);
-            cmd.Parameters.AddWithValue("$study", run.StudyId);
-            cmd.Parameters.AddWithValue("$ds", run.DatasetId);
-            cmd.Parameters.AddWithValue("$hash", run.ConfigHash);
-            cmd.Parameters.AddWithValue("$cfg", run.ConfigJson);
-            cmd.Parameters.AddWithValue("$seed", run.Seed);
-            cmd.Parameters.AddWithValue("$si", run.SeedIndex);
-            cmd.Parameters.AddWithValue("$protocol", run.Protocol);
-            cmd.Parameters.AddWithValue("$level", run.Level);
-            cmd.Parameters.AddWithValue("$rir", run.RequestedIr is { } r ? r : DBNull.Value);
-            cmd.Parameters.AddWithValue("$rep", run.SplitRepeat);
-            cmd.Parameters.AddWithValue("$fold", run.SplitFold);
-            cmd.Parameters.AddWithValue("$min", run.MinorityClass);
-            cmd.Parameters.AddWithValue("$train", JsonSerializer.Serialize(run.TrainCounts));
-            cmd.Parameters.AddWithValue("$test", JsonSerializer.Serialize(run.TestCounts));
-            cmd.Parameters.AddWithValue("$ir", run.RealisedIr is { } ir ? ir : DBNull.Value);
-            cmd.Parameters.AddWithValue("$started", run.StartedAt);
-            cmd.Parameters.AddWithValue("$v", run.ImbLabVersion);
-            cmd.ExecuteNonQuery();
+                """,
+                ("$id", run.RunId), ("$study", run.StudyId), ("$ds", run.DatasetId), ("$hash", run.ConfigHash), ("$cfg", run.ConfigJson),
+                ("$seed", run.Seed), ("$si", run.SeedIndex), ("$protocol", run.Protocol), ("$level", run.Level), ("$rir", run.RequestedIr),
+                ("$rep", run.SplitRepeat), ("$fold", run.SplitFold), ("$min", run.MinorityClass),
+                ("$train", JsonSerializer.Serialize(run.TrainCounts)), ("$test", JsonSerializer.Serialize(run.TestCounts)),
+                ("$ir", run.RealisedIr), ("$started", run.StartedAt), ("$v", run.ImbLabVersion));
         }
     }
 
@@ -218,345 +189,138 @@ internal sealed class StudyStore : IDisposable
         lock (_gate)
         {
             using var tx = _connection.BeginTransaction();
-            foreach (var table in RunTables)
-            {
-                using var del = Command($"DELETE FROM {table} WHERE run_id = $id", tx);
-                del.Parameters.AddWithValue("$id", runId);
-                del.ExecuteNonQuery();
-            }
+            foreach (var table in RunTables) NonQuery(tx, $"DELETE FROM {table} WHERE run_id = $id", ("$id", runId));
 
-            using (var cmd = Command("INSERT INTO metrics(run_id, step, epoch, split, class, metric, value) VALUES ($id, $step, $epoch, $split, $class, $metric, $value)", tx))
-            {
-                var pId = cmd.Parameters.AddWithValue("$id", runId);
-                var pStep = cmd.Parameters.Add("$step", SqliteType.Integer);
-                var pEpoch = cmd.Parameters.Add("$epoch", SqliteType.Real);
-                var pSplit = cmd.Parameters.Add("$split", SqliteType.Text);
-                var pClass = cmd.Parameters.Add("$class", SqliteType.Integer);
-                var pMetric = cmd.Parameters.Add("$metric", SqliteType.Text);
-                var pValue = cmd.Parameters.Add("$value", SqliteType.Real);
-                cmd.Prepare();
-                foreach (var m in records.Metrics)
-                {
-                    pStep.Value = m.Step;
-                    pEpoch.Value = m.Epoch;
-                    pSplit.Value = m.Split;
-                    pClass.Value = m.Class is { } c ? c : DBNull.Value;
-                    pMetric.Value = m.Metric;
-                    pValue.Value = DbValue(m.Value);
-                    cmd.ExecuteNonQuery();
-                }
-            }
+            InsertAll(tx, "metrics", ["run_id", "step", "epoch", "split", "class", "metric", "value"], records.Metrics,
+                m => [runId, m.Step, m.Epoch, m.Split, m.Class, m.Metric, DbValue(m.Value)]);
+            InsertAll(tx, "samples", ["run_id", "split", "row_ids", "labels"], records.Samples,
+                s => [runId, s.Split, Blob.FromInts(s.RowIds), Blob.FromInts(s.Labels)]);
+            InsertAll(tx, "sample_signals", ["run_id", "step", "epoch", "split", "p_true", "margin", "correct"], records.Signals,
+                s => [runId, s.Step, s.Epoch, s.Split, Blob.FromHalves(s.TrueClassProbability), Blob.FromHalves(s.Margin), Blob.FromBools(s.Correct)]);
+            InsertAll(tx, "gradient_metrics", ["run_id", "step", "epoch", "layer", "class", "other_class", "metric", "value"], records.Gradients,
+                g => [runId, g.Step, g.Epoch, g.Layer, g.Class, g.OtherClass, g.Metric, DbValue(g.Value)]);
+            InsertAll(tx, "representation_metrics", ["run_id", "step", "epoch", "split", "layer", "class", "other_class", "metric", "value", "rows"],
+                records.Representations, r => [runId, r.Step, r.Epoch, r.Split, r.Layer, r.Class, r.OtherClass, r.Metric, DbValue(r.Value), r.Rows]);
+            InsertAll(tx, "activations", ["run_id", "step", "epoch", "split", "layer", "width", "row_ids", "vals"], records.Activations,
+                a => [runId, a.Step, a.Epoch, a.Split, a.Layer, a.Width, Blob.FromInts(a.RowIds), Blob.FromFloats(a.Values)]);
 
-            using (var cmd = Command("INSERT INTO samples(run_id, split, row_ids, labels) VALUES ($id, $split, $rows, $labels)", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                var pSplit = cmd.Parameters.Add("$split", SqliteType.Text);
-                var pRows = cmd.Parameters.Add("$rows", SqliteType.Blob);
-                var pLabels = cmd.Parameters.Add("$labels", SqliteType.Blob);
-                foreach (var s in records.Samples)
-                {
-                    pSplit.Value = s.Split;
-                    pRows.Value = Blob.FromInts(s.RowIds);
-                    pLabels.Value = Blob.FromInts(s.Labels);
-                    cmd.ExecuteNonQuery();
-                }
-            }
-
-            using (var cmd = Command("INSERT INTO sample_signals(run_id, step, epoch, split, p_true, margin, correct) VALUES ($id, $step, $epoch, $split, $p, $m, $c)", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                var pStep = cmd.Parameters.Add("$step", SqliteType.Integer);
-                var pEpoch = cmd.Parameters.Add("$epoch", SqliteType.Real);
-                var pSplit = cmd.Parameters.Add("$split", SqliteType.Text);
-                var pP = cmd.Parameters.Add("$p", SqliteType.Blob);
-                var pM = cmd.Parameters.Add("$m", SqliteType.Blob);
-                var pC = cmd.Parameters.Add("$c", SqliteType.Blob);
-                foreach (var s in records.Signals)
-                {
-                    pStep.Value = s.Step;
-                    pEpoch.Value = s.Epoch;
-                    pSplit.Value = s.Split;
-                    pP.Value = Blob.FromHalves(s.TrueClassProbability);
-                    pM.Value = Blob.FromHalves(s.Margin);
-                    pC.Value = Blob.FromBools(s.Correct);
-                    cmd.ExecuteNonQuery();
-                }
-            }
-
-            using (var cmd = Command("INSERT INTO gradient_metrics(run_id, step, epoch, layer, class, other_class, metric, value) VALUES ($id, $step, $epoch, $layer, $class, $other, $metric, $value)", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                var p = new[] { "$step", "$epoch", "$layer", "$class", "$other", "$metric", "$value" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
-                foreach (var g in records.Gradients)
-                {
-                    p[0].Value = g.Step;
-                    p[1].Value = g.Epoch;
-                    p[2].Value = Nullable(g.Layer);
-                    p[3].Value = Nullable(g.Class);
-                    p[4].Value = Nullable(g.OtherClass);
-                    p[5].Value = g.Metric;
-                    p[6].Value = DbValue(g.Value);
-                    cmd.ExecuteNonQuery();
-                }
-            }
-
-            using (var cmd = Command("INSERT INTO representation_metrics(run_id, step, epoch, split, layer, class, other_class, metric, value, rows) VALUES ($id, $step, $epoch, $split, $layer, $class, $other, $metric, $value, $rows)", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                var p = new[] { "$step", "$epoch", "$split", "$layer", "$class", "$other", "$metric", "$value", "$rows" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
-                foreach (var r in records.Representations)
-                {
-                    p[0].Value = r.Step;
-                    p[1].Value = r.Epoch;
-                    p[2].Value = r.Split;
-                    p[3].Value = r.Layer;
-                    p[4].Value = Nullable(r.Class);
-                    p[5].Value = Nullable(r.OtherClass);
-                    p[6].Value = r.Metric;
-                    p[7].Value = DbValue(r.Value);
-                    p[8].Value = r.Rows;
-                    cmd.ExecuteNonQuery();
-                }
-            }
-
-            using (var cmd = Command("INSERT INTO activations(run_id, step, epoch, split, layer, width, row_ids, vals) VALUES ($id, $step, $epoch, $split, $layer, $width, $rows, $vals)", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                var p = new[] { "$step", "$epoch", "$split", "$layer", "$width", "$rows", "$vals" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
-                foreach (var a in records.Activations)
-                {
-                    p[0].Value = a.Step;
-                    p[1].Value = a.Epoch;
-                    p[2].Value = a.Split;
-                    p[3].Value = a.Layer;
-                    p[4].Value = a.Width;
-                    p[5].Value = Blob.FromInts(a.RowIds);
-                    p[6].Value = Blob.FromFloats(a.Values);
-                    cmd.ExecuteNonQuery();
-                }
-            }
-
-            using (var cmd = Command("UPDATE runs SET status = 'finished', finished_at = $now, train_seconds = $secs WHERE run_id = $id", tx))
-            {
-                cmd.Parameters.AddWithValue("$id", runId);
-                cmd.Parameters.AddWithValue("$now", Now());
-                cmd.Parameters.AddWithValue("$secs", trainSeconds);
-                if (cmd.ExecuteNonQuery() != 1) throw new InvalidOperationException($"run {runId} was not begun");
-            }
+            var updated = NonQuery(tx, "UPDATE runs SET status = 'finished', finished_at = $now, train_seconds = $secs WHERE run_id = $id",
+                ("$id", runId), ("$now", Now()), ("$secs", trainSeconds));
+            if (updated != 1) throw new InvalidOperationException($"run {runId} was not begun");
             tx.Commit();
         }
     }
 
-    public IReadOnlyList<RunRow> Runs(string? studyId = null, bool finishedOnly = true)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command($"""
-                SELECT run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
-                       split_repeat, split_fold, minority_class, train_counts, test_counts, status, started_at, finished_at,
-                       train_seconds, imblab_version
-                FROM runs
-                WHERE ($s IS NULL OR study_id = $s) {(finishedOnly ? "AND status = 'finished'" : "")}
-                ORDER BY rowid
-                """);
-            cmd.Parameters.AddWithValue("$s", (object?)studyId ?? DBNull.Value);
-            using var r = cmd.ExecuteReader();
-            var runs = new List<RunRow>();
-            while (r.Read())
-            {
-                runs.Add(new RunRow(
-                    r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6),
-                    r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDouble(9), r.GetInt32(10), r.GetInt32(11),
-                    r.GetInt32(12), JsonSerializer.Deserialize<int[]>(r.GetString(13))!, JsonSerializer.Deserialize<int[]>(r.GetString(14))!,
-                    r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetDouble(18),
-                    r.GetString(19)));
-            }
-            return runs;
-        }
-    }
+    public IReadOnlyList<RunRow> Runs(string? studyId = null, bool finishedOnly = true) => Query($"""
+        SELECT run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
+               split_repeat, split_fold, minority_class, train_counts, test_counts, status, started_at, finished_at,
+               train_seconds, imblab_version
+        FROM runs
+        WHERE ($s IS NULL OR study_id = $s) {(finishedOnly ? "AND status = 'finished'" : "")}
+        ORDER BY rowid
+        """,
+        r => new RunRow(
+            r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6),
+            r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDouble(9), r.GetInt32(10), r.GetInt32(11),
+            r.GetInt32(12), JsonSerializer.Deserialize<int[]>(r.GetString(13))!, JsonSerializer.Deserialize<int[]>(r.GetString(14))!,
+            r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetDouble(18),
+            r.GetString(19)),
+        ("$s", studyId));
 
-    public IReadOnlyList<DatasetRow> Datasets()
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("""
-                SELECT dataset_id, name, source, fingerprint, rows, attributes, numeric_attrs, nominal_attrs, class_names,
-                       class_counts, details_json
-                FROM datasets ORDER BY name
-                """);
-            using var r = cmd.ExecuteReader();
-            var list = new List<DatasetRow>();
-            while (r.Read())
-            {
-                list.Add(new DatasetRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-                    r.GetInt32(6), r.GetInt32(7), JsonSerializer.Deserialize<string[]>(r.GetString(8))!,
-                    JsonSerializer.Deserialize<int[]>(r.GetString(9))!, r.GetString(10)));
-            }
-            return list;
-        }
-    }
+    public IReadOnlyList<DatasetRow> Datasets() => Query("""
+        SELECT dataset_id, name, source, fingerprint, rows, attributes, numeric_attrs, nominal_attrs, class_names,
+               class_counts, details_json
+        FROM datasets ORDER BY name
+        """,
+        r => new DatasetRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
+            r.GetInt32(6), r.GetInt32(7), JsonSerializer.Deserialize<string[]>(r.GetString(8))!,
+            JsonSerializer.Deserialize<int[]>(r.GetString(9))!, r.GetString(10)));
 
     /// <summary>Streams the metrics of finished runs (all, or one run) in run, step, split order.</summary>
-    public IEnumerable<(string RunId, MetricRecord Record)> Metrics(string? runId = null)
-    {
-        using var cmd = Command("""
-            SELECT m.run_id, m.step, m.epoch, m.split, m.class, m.metric, m.value
-            FROM metrics m JOIN runs r ON r.run_id = m.run_id
-            WHERE r.status = 'finished' AND ($id IS NULL OR m.run_id = $id)
-            ORDER BY r.rowid, m.rowid
-            """);
-        cmd.Parameters.AddWithValue("$id", (object?)runId ?? DBNull.Value);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            yield return (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetInt32(4), r.GetString(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
-        }
-    }
+    public IEnumerable<(string RunId, MetricRecord Record)> Metrics(string? runId = null) => Stream("""
+        SELECT m.run_id, m.step, m.epoch, m.split, m.class, m.metric, m.value
+        FROM metrics m JOIN runs r ON r.run_id = m.run_id
+        WHERE r.status = 'finished' AND ($id IS NULL OR m.run_id = $id)
+        ORDER BY r.rowid, m.rowid
+        """,
+        r => (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), r.GetString(3), IntOrNull(r, 4), r.GetString(5), DoubleOrNaN(r, 6))),
+        ("$id", runId));
 
     /// <summary>Each finished run's metrics at its last checkpoint (the end of training).</summary>
-    public IReadOnlyList<(string RunId, string Split, int? Class, string Metric, double Value)> FinalMetrics(string studyId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("""
-                WITH last AS (
-                    SELECT m.run_id, max(m.step) AS step FROM metrics m JOIN runs r ON r.run_id = m.run_id
-                    WHERE r.study_id = $s AND r.status = 'finished' GROUP BY m.run_id)
-                SELECT m.run_id, m.split, m.class, m.metric, m.value
-                FROM metrics m JOIN last ON last.run_id = m.run_id AND last.step = m.step
-                """);
-            cmd.Parameters.AddWithValue("$s", studyId);
-            using var r = cmd.ExecuteReader();
-            var rows = new List<(string, string, int?, string, double)>();
-            while (r.Read())
-                rows.Add((r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3), r.IsDBNull(4) ? double.NaN : r.GetDouble(4)));
-            return rows;
-        }
-    }
+    public IReadOnlyList<(string RunId, string Split, int? Class, string Metric, double Value)> FinalMetrics(string studyId) => Query("""
+        WITH last AS (
+            SELECT m.run_id, max(m.step) AS step FROM metrics m JOIN runs r ON r.run_id = m.run_id
+            WHERE r.study_id = $s AND r.status = 'finished' GROUP BY m.run_id)
+        SELECT m.run_id, m.split, m.class, m.metric, m.value
+        FROM metrics m JOIN last ON last.run_id = m.run_id AND last.step = m.step
+        """,
+        r => (r.GetString(0), r.GetString(1), IntOrNull(r, 2), r.GetString(3), DoubleOrNaN(r, 4)),
+        ("$s", studyId));
 
     /// <summary>The gradient-competition records of one finished run, in checkpoint order.</summary>
-    public IReadOnlyList<GradientRecord> Gradients(string runId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT step, epoch, layer, class, other_class, metric, value FROM gradient_metrics WHERE run_id = $id ORDER BY rowid");
-            cmd.Parameters.AddWithValue("$id", runId);
-            using var r = cmd.ExecuteReader();
-            var list = new List<GradientRecord>();
-            while (r.Read())
-                list.Add(new GradientRecord(r.GetInt32(0), r.GetDouble(1), IntOrNull(r, 2), IntOrNull(r, 3), IntOrNull(r, 4), r.GetString(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
-            return list;
-        }
-    }
+    public IReadOnlyList<GradientRecord> Gradients(string runId) => Query(
+        "SELECT step, epoch, layer, class, other_class, metric, value FROM gradient_metrics WHERE run_id = $id ORDER BY rowid",
+        r => new GradientRecord(r.GetInt32(0), r.GetDouble(1), IntOrNull(r, 2), IntOrNull(r, 3), IntOrNull(r, 4), r.GetString(5), DoubleOrNaN(r, 6)),
+        ("$id", runId));
 
     /// <summary>The representation-separability records of one finished run, in checkpoint order.</summary>
-    public IReadOnlyList<RepresentationRecord> Representations(string runId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT step, epoch, split, layer, class, other_class, metric, value, rows FROM representation_metrics WHERE run_id = $id ORDER BY rowid");
-            cmd.Parameters.AddWithValue("$id", runId);
-            using var r = cmd.ExecuteReader();
-            var list = new List<RepresentationRecord>();
-            while (r.Read())
-                list.Add(new RepresentationRecord(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), IntOrNull(r, 4), IntOrNull(r, 5), r.GetString(6), r.IsDBNull(7) ? double.NaN : r.GetDouble(7), r.GetInt32(8)));
-            return list;
-        }
-    }
+    public IReadOnlyList<RepresentationRecord> Representations(string runId) => Query(
+        "SELECT step, epoch, split, layer, class, other_class, metric, value, rows FROM representation_metrics WHERE run_id = $id ORDER BY rowid",
+        r => new RepresentationRecord(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), IntOrNull(r, 4), IntOrNull(r, 5),
+            r.GetString(6), DoubleOrNaN(r, 7), r.GetInt32(8)),
+        ("$id", runId));
 
     /// <summary>Streams the recorded hidden activations of one run (empty unless the study recorded them).</summary>
-    public IEnumerable<ActivationSnapshot> Activations(string runId)
-    {
-        using var cmd = Command("SELECT step, epoch, split, layer, width, row_ids, vals FROM activations WHERE run_id = $id ORDER BY split, layer, step");
-        cmd.Parameters.AddWithValue("$id", runId);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            yield return new ActivationSnapshot(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), Blob.ToInts((byte[])r[5]), r.GetInt32(4), Blob.ToFloats((byte[])r[6]));
-    }
+    public IEnumerable<ActivationSnapshot> Activations(string runId) => Stream(
+        "SELECT step, epoch, split, layer, width, row_ids, vals FROM activations WHERE run_id = $id ORDER BY split, layer, step",
+        r => new ActivationSnapshot(r.GetInt32(0), r.GetDouble(1), r.GetString(2), r.GetInt32(3), Blob.ToInts((byte[])r[5]), r.GetInt32(4),
+            Blob.ToFloats((byte[])r[6])),
+        ("$id", runId));
 
     /// <summary>Replaces a study's findings (they are derived: recomputing them must not duplicate them).</summary>
     public void ReplaceFindings(string studyId, IEnumerable<FindingRow> findings)
     {
+        var rows = findings.ToList();
+        var foreign = rows.FirstOrDefault(f => f.StudyId != studyId);
+        if (foreign is not null) throw new ArgumentException($"finding of study {foreign.StudyId} given for study {studyId}", nameof(findings));
         lock (_gate)
         {
             using var tx = _connection.BeginTransaction();
-            using (var del = Command("DELETE FROM findings WHERE study_id = $s", tx))
-            {
-                del.Parameters.AddWithValue("$s", studyId);
-                del.ExecuteNonQuery();
-            }
-            using var cmd = Command("""
-                INSERT INTO findings(study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json, created_at)
-                VALUES ($s, $d, $p, $f, $st, $v, $e, $lo, $hi, $pv, $n, $details, $now)
-                """, tx);
-            var p = new[] { "$s", "$d", "$p", "$f", "$st", "$v", "$e", "$lo", "$hi", "$pv", "$n", "$details", "$now" }.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+            NonQuery(tx, "DELETE FROM findings WHERE study_id = $s", ("$s", studyId));
             var now = Now();
-            foreach (var f in findings)
-            {
-                if (f.StudyId != studyId) throw new ArgumentException($"finding of study {f.StudyId} given for study {studyId}", nameof(findings));
-                object[] values = [f.StudyId, f.Dataset, f.Protocol, f.Finding, f.Statement, f.Verdict, DbValue(f.Effect), DbValue(f.CiLow), DbValue(f.CiHigh), DbValue(f.PValue), f.N, f.DetailsJson, now];
-                for (var i = 0; i < values.Length; i++) p[i].Value = values[i];
-                cmd.ExecuteNonQuery();
-            }
+            InsertAll(tx, "findings",
+                ["study_id", "dataset", "protocol", "finding", "statement", "verdict", "effect", "ci_low", "ci_high", "p_value", "n", "details_json", "created_at"],
+                rows, f => [f.StudyId, f.Dataset, f.Protocol, f.Finding, f.Statement, f.Verdict, DbValue(f.Effect), DbValue(f.CiLow), DbValue(f.CiHigh),
+                    DbValue(f.PValue), f.N, f.DetailsJson, now]);
             tx.Commit();
         }
     }
 
-    public IReadOnlyList<FindingRow> Findings(string studyId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json FROM findings WHERE study_id = $s ORDER BY rowid");
-            cmd.Parameters.AddWithValue("$s", studyId);
-            using var r = cmd.ExecuteReader();
-            var list = new List<FindingRow>();
-            double D(int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
-            while (r.Read())
-                list.Add(new FindingRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), D(6), D(7), D(8), D(9), r.GetInt32(10), r.GetString(11)));
-            return list;
-        }
-    }
+    public IReadOnlyList<FindingRow> Findings(string studyId) => Query(
+        "SELECT study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json FROM findings WHERE study_id = $s ORDER BY rowid",
+        r => new FindingRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), DoubleOrNaN(r, 6),
+            DoubleOrNaN(r, 7), DoubleOrNaN(r, 8), DoubleOrNaN(r, 9), r.GetInt32(10), r.GetString(11)),
+        ("$s", studyId));
 
     /// <summary>The studies in the store, newest first.</summary>
-    public IReadOnlyList<(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson)> Studies()
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT study_id, created_at, updated_at, imblab_version, config_json FROM studies ORDER BY updated_at DESC");
-            using var r = cmd.ExecuteReader();
-            var list = new List<(string, string, string, string, string)>();
-            while (r.Read()) list.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
-            return list;
-        }
-    }
+    public IReadOnlyList<(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson)> Studies() => Query(
+        "SELECT study_id, created_at, updated_at, imblab_version, config_json FROM studies ORDER BY updated_at DESC",
+        r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
 
-    public IReadOnlyList<SplitSamples> Samples(string runId)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command("SELECT split, row_ids, labels FROM samples WHERE run_id = $id ORDER BY split");
-            cmd.Parameters.AddWithValue("$id", runId);
-            using var r = cmd.ExecuteReader();
-            var list = new List<SplitSamples>();
-            while (r.Read()) list.Add(new SplitSamples(r.GetString(0), Blob.ToInts((byte[])r[1]), Blob.ToInts((byte[])r[2])));
-            return list;
-        }
-    }
+    public IReadOnlyList<SplitSamples> Samples(string runId) => Query(
+        "SELECT split, row_ids, labels FROM samples WHERE run_id = $id ORDER BY split",
+        r => new SplitSamples(r.GetString(0), Blob.ToInts((byte[])r[1]), Blob.ToInts((byte[])r[2])),
+        ("$id", runId));
 
     /// <summary>Streams the per-sample signals of one run, in split, step order.</summary>
-    public IEnumerable<SampleSignals> Signals(string runId)
-    {
-        using var cmd = Command("SELECT step, epoch, split, p_true, margin, correct FROM sample_signals WHERE run_id = $id ORDER BY split, step");
-        cmd.Parameters.AddWithValue("$id", runId);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+    public IEnumerable<SampleSignals> Signals(string runId) => Stream(
+        "SELECT step, epoch, split, p_true, margin, correct FROM sample_signals WHERE run_id = $id ORDER BY split, step",
+        r =>
         {
             var p = Blob.HalvesToFloats((byte[])r[3]);
-            yield return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), p, Blob.HalvesToFloats((byte[])r[4]),
-                Blob.ToBools((byte[])r[5], p.Length));
-        }
-    }
+            return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), p, Blob.HalvesToFloats((byte[])r[4]), Blob.ToBools((byte[])r[5], p.Length));
+        },
+        ("$id", runId));
 
     public void Dispose() => _connection.Dispose();
 
@@ -566,6 +330,49 @@ internal sealed class StudyStore : IDisposable
         cmd.CommandText = sql;
         cmd.Transaction = tx;
         return cmd;
+    }
+
+    /// <summary>Runs a query under the lock and maps every row; null argument values bind as NULL.</summary>
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        lock (_gate) return Stream(sql, map, args).ToList();
+    }
+
+    /// <summary>
+    /// Streams a query's rows for large results (metrics, signals, activations). Not under the lock: streaming happens
+    /// only when reading a store, never while runs are being written to the same connection.
+    /// </summary>
+    private IEnumerable<T> Stream<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql);
+        Bind(cmd, args);
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return map(r);
+    }
+
+    private int NonQuery(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, tx);
+        Bind(cmd, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Inserts every item as one row through a single prepared command.</summary>
+    private void InsertAll<T>(SqliteTransaction tx, string table, string[] columns, IEnumerable<T> items, Func<T, object?[]> values)
+    {
+        using var cmd = Command($"INSERT INTO {table}({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})", tx);
+        var parameters = columns.Select(c => cmd.Parameters.AddWithValue("$" + c, DBNull.Value)).ToArray();
+        foreach (var item in items)
+        {
+            var row = values(item);
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private static void Bind(SqliteCommand cmd, (string Name, object? Value)[] args)
+    {
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
     }
 
     private T? Scalar<T>(string sql)
@@ -583,9 +390,9 @@ internal sealed class StudyStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private static object Nullable(int? v) => v is { } x ? x : DBNull.Value;
-
     private static int? IntOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+
+    private static double DoubleOrNaN(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 
     // SQLite has no NaN: it would store NULL anyway; saying so here keeps the convention explicit (NULL = undefined).
     private static object DbValue(double v) => double.IsNaN(v) ? DBNull.Value : v;
