@@ -8,8 +8,9 @@ internal sealed record ExportedFile(string Path, long Rows);
 
 /// <summary>
 /// Writes a store as long-format CSV: runs.csv (one row per finished run, with its resolved config), metrics.csv
-/// (run, step, epoch, split, class, role, metric, value) and samples.csv (run, split, step, epoch, sample, class,
-/// p_true, margin, correct). Undefined values are empty cells. Files are written to a temporary name and
+/// (run, step, epoch, split, class, role, metric, value), samples.csv (run, split, step, epoch, sample, class, role,
+/// p_true, margin, correct) and, on request, representations.csv (run, step, epoch, layer, split, sample, class, role,
+/// width, space-separated values). Undefined values are empty cells. Files are written to a temporary name and
 /// renamed when complete, so a half-written export is never left under the final name.
 /// </summary>
 internal static class CsvExporter
@@ -21,159 +22,115 @@ internal static class CsvExporter
         var runs = store.Runs();
         var datasets = store.Datasets().ToDictionary(d => d.DatasetId);
         var runById = runs.ToDictionary(r => r.RunId);
-        var files = new List<ExportedFile>();
+        var roles = runs.ToDictionary(r => r.RunId, Roles);
+        string Role(string runId, int? cls) => cls is { } c ? roles[runId][c] : "";
 
-        files.Add(Write(Path.Combine(folder, "runs.csv"), csv =>
+        var files = new List<ExportedFile>
         {
-            foreach (var h in new[] { "study_id", "run_id", "dataset", "dataset_id", "protocol", "level", "requested_ir", "seed", "seed_index",
-                         "split_repeat", "split_fold", "minority_class", "minority_label", "train_counts", "test_counts", "realised_ir",
-                         "train_seconds", "imblab_version", "config_json" })
-                csv.WriteField(h);
-            csv.EndRecord();
-            long n = 0;
-            foreach (var r in runs)
-            {
-                var d = datasets.GetValueOrDefault(r.DatasetId);
-                csv.WriteField(r.StudyId);
-                csv.WriteField(r.RunId);
-                csv.WriteField(d?.Name ?? "");
-                csv.WriteField(r.DatasetId);
-                csv.WriteField(r.Protocol);
-                csv.WriteField(r.Level);
-                csv.WriteField(Num(r.RequestedIr));
-                csv.WriteField(Int(r.Seed));
-                csv.WriteField(Int(r.SeedIndex));
-                csv.WriteField(Int(r.SplitRepeat));
-                csv.WriteField(Int(r.SplitFold));
-                csv.WriteField(Int(r.MinorityClass));
-                csv.WriteField(d is null ? "" : d.ClassNames[r.MinorityClass]);
-                csv.WriteField(string.Join(";", r.TrainCounts));
-                csv.WriteField(string.Join(";", r.TestCounts));
-                csv.WriteField(Num(r.RealisedIr));
-                csv.WriteField(Num(r.TrainSeconds));
-                csv.WriteField(r.ImbLabVersion);
-                csv.WriteField(r.ConfigJson);
-                csv.EndRecord();
-                n++;
-            }
-            return n;
-        }));
-
-        files.Add(Write(Path.Combine(folder, "metrics.csv"), csv =>
-        {
-            foreach (var h in new[] { "run_id", "step", "epoch", "split", "class", "class_label", "role", "metric", "value" }) csv.WriteField(h);
-            csv.EndRecord();
-            long n = 0;
-            foreach (var (runId, m) in store.Metrics())
-            {
-                if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                var run = runById[runId];
-                var names = datasets.GetValueOrDefault(run.DatasetId)?.ClassNames;
-                csv.WriteField(runId);
-                csv.WriteField(Int(m.Step));
-                csv.WriteField(Num(m.Epoch));
-                csv.WriteField(m.Split);
-                csv.WriteField(m.Class?.ToString(CultureInfo.InvariantCulture) ?? "");
-                csv.WriteField(m.Class is { } c && names is not null ? names[c] : "");
-                csv.WriteField(Role(run, m.Class));
-                csv.WriteField(m.Metric);
-                csv.WriteField(Num(m.Value));
-                csv.EndRecord();
-                n++;
-            }
-            return n;
-        }));
+            Write(Path.Combine(folder, "runs.csv"),
+                ["study_id", "run_id", "dataset", "dataset_id", "protocol", "level", "requested_ir", "seed", "seed_index", "split_repeat",
+                 "split_fold", "minority_class", "minority_label", "train_counts", "test_counts", "realised_ir", "train_seconds",
+                 "imblab_version", "config_json"],
+                runs.Select(r =>
+                {
+                    var d = datasets.GetValueOrDefault(r.DatasetId);
+                    return new[]
+                    {
+                        r.StudyId, r.RunId, d?.Name ?? "", r.DatasetId, r.Protocol, r.Level, Num(r.RequestedIr), Int(r.Seed), Int(r.SeedIndex),
+                        Int(r.SplitRepeat), Int(r.SplitFold), Int(r.MinorityClass), d is null ? "" : d.ClassNames[r.MinorityClass],
+                        string.Join(";", r.TrainCounts), string.Join(";", r.TestCounts), Num(r.RealisedIr), Num(r.TrainSeconds),
+                        r.ImbLabVersion, r.ConfigJson,
+                    };
+                }), cancellationToken),
+            Write(Path.Combine(folder, "metrics.csv"),
+                ["run_id", "step", "epoch", "split", "class", "class_label", "role", "metric", "value"],
+                store.Metrics().Select(x =>
+                {
+                    var (runId, m) = x;
+                    var names = datasets.GetValueOrDefault(runById[runId].DatasetId)?.ClassNames;
+                    return new[]
+                    {
+                        runId, Int(m.Step), Num(m.Epoch), m.Split, m.Class is { } c ? Int(c) : "", m.Class is { } k && names is not null ? names[k] : "",
+                        Role(runId, m.Class), m.Metric, Num(m.Value),
+                    };
+                }), cancellationToken),
+        };
 
         if (samples)
         {
-            files.Add(Write(Path.Combine(folder, "samples.csv"), csv =>
-            {
-                foreach (var h in new[] { "run_id", "split", "step", "epoch", "sample", "class", "role", "p_true", "margin", "correct" }) csv.WriteField(h);
-                csv.EndRecord();
-                long n = 0;
-                foreach (var run in runs)
+            files.Add(Write(Path.Combine(folder, "samples.csv"),
+                ["run_id", "split", "step", "epoch", "sample", "class", "role", "p_true", "margin", "correct"],
+                runs.SelectMany(run =>
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     var splits = store.Samples(run.RunId).ToDictionary(s => s.Split);
-                    foreach (var s in store.Signals(run.RunId))
+                    return store.Signals(run.RunId).SelectMany(s => Enumerable.Range(0, s.TrueClassProbability.Length).Select(i => new[]
                     {
-                        var ids = splits[s.Split];
-                        for (var i = 0; i < s.TrueClassProbability.Length; i++)
-                        {
-                            csv.WriteField(run.RunId);
-                            csv.WriteField(s.Split);
-                            csv.WriteField(Int(s.Step));
-                            csv.WriteField(Num(s.Epoch));
-                            csv.WriteField(Int(ids.RowIds[i]));
-                            csv.WriteField(Int(ids.Labels[i]));
-                            csv.WriteField(Role(run, ids.Labels[i]));
-                            csv.WriteField(Num(s.TrueClassProbability[i]));
-                            csv.WriteField(Num(s.Margin[i]));
-                            csv.WriteField(s.Correct[i] ? "1" : "0");
-                            csv.EndRecord();
-                            n++;
-                        }
-                    }
-                }
-                return n;
-            }));
+                        run.RunId, s.Split, Int(s.Step), Num(s.Epoch), Int(splits[s.Split].RowIds[i]), Int(splits[s.Split].Labels[i]),
+                        Role(run.RunId, splits[s.Split].Labels[i]), Num(s.TrueClassProbability[i]), Num(s.Margin[i]), s.Correct[i] ? "1" : "0",
+                    }));
+                }), cancellationToken));
         }
+
         if (representations)
         {
-            files.Add(Write(Path.Combine(folder, "representations.csv"), csv =>
-            {
-                foreach (var h in new[] { "run_id", "step", "epoch", "layer", "split", "sample", "class", "role", "width", "values" }) csv.WriteField(h);
-                csv.EndRecord();
-                long n = 0;
-                foreach (var run in runs)
+            files.Add(Write(Path.Combine(folder, "representations.csv"),
+                ["run_id", "step", "epoch", "layer", "split", "sample", "class", "role", "width", "values"],
+                runs.SelectMany(run =>
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     // Labels by dataset row: activations name their samples by row id.
-                    var labels = store.Samples(run.RunId).SelectMany(s => s.RowIds.Zip(s.Labels)).GroupBy(p => p.First).ToDictionary(g => g.Key, g => g.First().Second);
-                    foreach (var a in store.Activations(run.RunId))
+                    var labels = store.Samples(run.RunId).SelectMany(s => s.RowIds.Zip(s.Labels)).GroupBy(p => p.First)
+                        .ToDictionary(g => g.Key, g => g.First().Second);
+                    return store.Activations(run.RunId).SelectMany(a => Enumerable.Range(0, a.RowIds.Length).Select(i =>
                     {
-                        for (var i = 0; i < a.RowIds.Length; i++)
+                        int? label = labels.TryGetValue(a.RowIds[i], out var y) ? y : null;
+                        return new[]
                         {
-                            var label = labels.TryGetValue(a.RowIds[i], out var y) ? y : -1;
-                            csv.WriteField(run.RunId);
-                            csv.WriteField(Int(a.Step));
-                            csv.WriteField(Num(a.Epoch));
-                            csv.WriteField(Int(a.Layer));
-                            csv.WriteField(a.Split);
-                            csv.WriteField(Int(a.RowIds[i]));
-                            csv.WriteField(label < 0 ? "" : Int(label));
-                            csv.WriteField(label < 0 ? "" : Role(run, label));
-                            csv.WriteField(Int(a.Width));
-                            csv.WriteField(string.Join(' ', a.Values.AsSpan(i * a.Width, a.Width).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-                            csv.EndRecord();
-                            n++;
-                        }
-                    }
-                }
-                return n;
-            }));
+                            run.RunId, Int(a.Step), Num(a.Epoch), Int(a.Layer), a.Split, Int(a.RowIds[i]), label is { } l ? Int(l) : "",
+                            Role(run.RunId, label), Int(a.Width),
+                            string.Join(' ', a.Values.AsSpan(i * a.Width, a.Width).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                        };
+                    }));
+                }), cancellationToken));
         }
         return files;
     }
 
-    /// <summary>minority / majority for binary runs (the training part's smaller class is the minority), else other.</summary>
-    private static string Role(RunRow run, int? cls) =>
-        cls is not { } c ? "" : c == run.MinorityClass ? "minority" : c == StudySummary.MajorityOf(run) ? "majority" : "other";
+    /// <summary>Each class's role in a run: minority (the training part's smaller class), majority (the largest other), else other.</summary>
+    private static string[] Roles(RunRow run)
+    {
+        var majority = StudySummary.MajorityOf(run);
+        return Enumerable.Range(0, run.TrainCounts.Count)
+            .Select(c => c == run.MinorityClass ? "minority" : c == majority ? "majority" : "other").ToArray();
+    }
 
     private static string Int(long v) => v.ToString(CultureInfo.InvariantCulture);
 
     private static string Num(double? v) => v is not { } x || double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
 
-    private static ExportedFile Write(string path, Func<CsvWriter, long> body)
+    private static ExportedFile Write(string path, string[] header, IEnumerable<string[]> rows, CancellationToken cancellationToken)
     {
         var temporary = path + ".partial";
-        long rows;
-        using (var writer = new StreamWriter(temporary))
-        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true))
+        long count = 0;
+        try
         {
-            rows = body(csv);
+            using (var writer = new StreamWriter(temporary))
+            using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true))
+            {
+                foreach (var row in rows.Prepend(header))
+                {
+                    if ((count & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var field in row) csv.WriteField(field);
+                    csv.EndRecord();
+                    count++;
+                }
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
-        return new ExportedFile(path, rows);
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+        return new ExportedFile(path, count - 1);
     }
 }
