@@ -51,7 +51,7 @@ internal sealed partial class ReportComposer
             var holm = MultipleTesting.Holm(pairs.Select(p => p.Test.PValue).ToArray());
             if (conditions.Count >= 3)
             {
-                var friedman = Friedman(rows);
+                var friedman = RankTests.Friedman(rows);
                 var ranks = MeanRanks(rows);
                 _html.Append($"<p>Friedman over {conditions.Count.ToString(CultureInfo.InvariantCulture)} conditions, {rows.Count.ToString(CultureInfo.InvariantCulture)} datasets: χ² = {Html.Num(friedman.Statistic, "0.00")}, df = {(conditions.Count - 1).ToString(CultureInfo.InvariantCulture)}, p = {PValue(friedman.PValue)}. Mean ranks (1 = lowest recall): ")
                     .Append(Html.E(string.Join(", ", conditions.Select((c, i) => $"{c.Label} {ranks[i].ToString("0.00", CultureInfo.InvariantCulture)}")))).Append(".</p>");
@@ -70,9 +70,6 @@ internal sealed partial class ReportComposer
         if (!any) _html.Append($"<p class=\"caption\">No family of conditions was measured on {MinDatasets} or more datasets.</p>");
         _html.Append("</section>");
     }
-
-    /// <summary>The shared Friedman test (NaN when every dataset ties all conditions: nothing to rank).</summary>
-    internal static TestResult Friedman(IReadOnlyList<double[]> rows) => RankTests.Friedman(rows);
 
     /// <summary>Each condition's rank within a dataset (1 = lowest, ties averaged), averaged over the datasets.</summary>
     internal static double[] MeanRanks(IReadOnlyList<double[]> rows)
