@@ -36,7 +36,7 @@ internal sealed class StudyStore : IDisposable
             throw new ImbLabException($"{path}: is a folder; a store is a file (e.g. {System.IO.Path.Combine(path, "imblab.db")})");
         if (!File.Exists(full))
         {
-            if (!create) throw new ImbLabException($"{path}: no such store");
+            if (!create) throw new ImbLabException($"{path}: no such store (a store is the imblab.db file 'imblab study' writes, e.g. imblab-results/imblab.db)");
             var dir = System.IO.Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
