@@ -11,6 +11,9 @@ import os
 
 import torch
 
+# The network and the flattening are the same as for the engine goldens.
+from engine_goldens import build, flat, linears
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "ImbLab.Tests", "Fixtures", "Engine")
 
 CASES = [
@@ -18,23 +21,6 @@ CASES = [
     ("relu_6_10_8_3", [6, 10, 8, 3], "relu", [9, 4, 1], 21),
     ("tanh_4_7_3", [4, 7, 3], "tanh", [6, 5, 1], 22),
 ]
-
-
-def build(sizes, activation):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU() if activation == "relu" else torch.nn.Tanh())
-    return torch.nn.Sequential(*layers)
-
-
-def linears(model):
-    return [m for m in model if isinstance(m, torch.nn.Linear)]
-
-
-def flat(t):
-    return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
 def main():
