@@ -3,6 +3,7 @@ using System.Globalization;
 using ImbLab.Core;
 using ImbLab.Engine;
 using ImbLab.Study.Running;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Benchmarks;
 
@@ -139,7 +140,7 @@ internal static class WorkloadCommand
     private enum Monitor { Forward, Metrics, Samples, Full, FullEvery, FullTraining }
 
     /// <summary>The diagnostics of the full modes: the study defaults, adjustable with --representation-rows, --no-gradients, --no-representations.</summary>
-    private static ImbLab.Study.DiagnosticsSpec Diagnostics = new();
+    private static ImbLab.Core.Specs.DiagnosticsSpec Diagnostics = new();
 
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor, Probes probes, Func<int, bool> gradientEpoch)
     {

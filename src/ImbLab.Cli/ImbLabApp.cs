@@ -27,7 +27,7 @@ internal static class ImbLabApp
         app.Configure(config =>
         {
             config.SetApplicationName("imblab");
-            config.SetApplicationVersion(Study.ImbLabInfo.Version);
+            config.SetApplicationVersion(Core.ImbLabInfo.Version);
             config.Settings.Console = console;
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using ImbLab.Analysis.Dynamics;
 using ImbLab.Core;
-using ImbLab.Study.Findings;
-using ImbLab.Study.Store;
+using ImbLab.Analysis.Findings;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Report;
 
@@ -16,7 +17,7 @@ internal sealed partial class ReportComposer
         _html.Append($"<section class=\"dataset\" id=\"{anchor}\"><h2>{Html.E(d.Name)}</h2>")
             .Append($"<p class=\"sub\">{Html.E(d.Source)} · {d.Rows.ToString(Inv)} rows · {d.Attributes.ToString(Inv)} attributes · IR {Html.Num(d.ClassCounts.ImbalanceRatio(), "0.##")} · {groups.Sum(g => g.Runs.Count).ToString(Inv)} runs</p>");
 
-        var metrics = groups.ToDictionary(g => g, g => new GroupMetrics(store, g));
+        var metrics = groups.ToDictionary(g => g, g => new GroupMetrics(study, g));
         _html.Append("<h3>Learning curves</h3><p class=\"caption\">Per class, mean over the runs of each condition, band = min-max over runs; ")
             .Append("solid = training part, dashed = test set. The first-epochs panels show the log-spaced checkpoints inside the first epochs on a log epoch axis.</p>");
         foreach (var protocol in groups.GroupBy(g => g.Protocol))
@@ -147,13 +148,13 @@ internal sealed partial class ReportComposer
             cancellationToken.ThrowIfCancellationRequested();
             var run = g.Runs[0];
             // The training presentations when the run recorded them for its dynamics (--dynamics-from training), as the findings do.
-            var all = store.Samples(run.RunId);
+            var all = study.Samples.Samples(run.RunId);
             var split = RunView.UsesTrainingDynamics(run) && all.Any(s => s.Split == "train_presented") ? "train_presented" : "train";
             var samples = all.FirstOrDefault(s => s.Split == split);
             if (samples is null) continue;
             // One checkpoint per epoch end, epoch 0 included (the latest step at an epoch wins), as the findings read
             // them: the learned epoch and forgetting count from before training; the data map still averages 1..E.
-            var ends = store.Signals(run.RunId).Where(s => s.Split == split && RunView.IsEpochEnd(s.Epoch))
+            var ends = study.Samples.Signals(run.RunId).Where(s => s.Split == split && RunView.IsEpochEnd(s.Epoch))
                 .GroupBy(s => (int)Math.Round(s.Epoch)).Select(e => (Epoch: e.Key, Signals: e.MaxBy(s => s.Step)!)).OrderBy(e => e.Epoch).ToList();
             if (!ends.Any(e => e.Epoch >= 1) || ends.Any(e => e.Signals.Correct.Length != samples.Labels.Length)) continue;
             var dynamics = SampleDynamicsCalculator.Compute(ends.Select(e => e.Signals.Correct).ToList(), ends.Select(e => e.Signals.TrueClassProbability).ToList(),

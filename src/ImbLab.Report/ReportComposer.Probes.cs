@@ -15,8 +15,8 @@ internal sealed partial class ReportComposer
         foreach (var g in Extremes(groups))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var grad = g.Runs.SelectMany((r, i) => store.Gradients(r.RunId).Select(x => new ProbeValue(i, x.Epoch, "train", x.Layer, x.Class, x.OtherClass, x.Metric, x.Value))).ToList();
-            var rep = g.Runs.SelectMany((r, i) => store.Representations(r.RunId).Select(x => new ProbeValue(i, x.Epoch, x.Split, x.Layer, x.Class, x.OtherClass, x.Metric, x.Value))).ToList();
+            var grad = g.Runs.SelectMany((r, i) => study.Data(r.RunId).Gradients.Select(x => new ProbeValue(i, x.Epoch, "train", x.Layer, x.Class, x.OtherClass, x.Metric, x.Value))).ToList();
+            var rep = g.Runs.SelectMany((r, i) => study.Data(r.RunId).Representations.Select(x => new ProbeValue(i, x.Epoch, x.Split, x.Layer, x.Class, x.OtherClass, x.Metric, x.Value))).ToList();
             var who = $"{g.Protocol}, {g.LevelLabel}";
             var file = $"{slug}-{Slug(g.Protocol)}-{Slug(g.Level)}";
             if (grad.Count > 0)

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Core;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Report;
 
@@ -26,12 +27,12 @@ internal sealed class GroupMetrics
     // (split, class, metric) -> per run: epoch -> value
     private readonly Dictionary<(string Split, int? Class, string Metric), List<SortedList<double, double>>> _series = [];
 
-    public GroupMetrics(StudyStore store, RunGroup group)
+    public GroupMetrics(ReportStudy study, RunGroup group)
     {
         foreach (var run in group.Runs)
         {
             var perRun = new Dictionary<(string, int?, string), SortedList<double, double>>();
-            foreach (var (_, m) in store.Metrics(run.RunId))
+            foreach (var m in study.Data(run.RunId).Metrics)
             {
                 var key = (m.Split, m.Class, m.Metric);
                 if (!perRun.TryGetValue(key, out var s)) perRun[key] = s = [];
@@ -83,17 +84,17 @@ internal sealed class ReportStudy
     public required IReadOnlyList<RunGroup> Groups { get; init; }
     public required IReadOnlyList<FindingRow> Findings { get; init; }
     public int EarlyEpochs { get; init; }
+    public required IRunSamples Samples { get; init; }
+    private IReadOnlyDictionary<string, RunData> RunData { get; init; } = new Dictionary<string, RunData>();
 
-    public static ReportStudy Load(StudyStore store, string? studyId)
+    /// <summary>Everything a run recorded but its per-sample arrays (those come from <see cref="Samples"/>).</summary>
+    public RunData Data(string runId) => RunData[runId];
+
+    public static ReportStudy From(StudyData data, IReadOnlyList<FindingRow> findings)
     {
-        var studies = store.Studies();
-        if (studies.Count == 0) throw new ImbLabException($"{store.Path}: the store holds no study");
-        var study = studyId is null ? studies[0] : studies.FirstOrDefault(s => s.StudyId == studyId);
-        if (study.StudyId is null)
-            throw new ImbLabException($"--study: '{studyId}' is not in {store.Path}; studies there: {string.Join(", ", studies.Select(s => s.StudyId))}");
-        var runs = store.Runs(study.StudyId);
-        var datasetIds = runs.Select(r => r.DatasetId).ToHashSet(StringComparer.Ordinal);
-        var datasets = store.Datasets().Where(d => datasetIds.Contains(d.DatasetId)).ToList();
+        var study = data.Study;
+        var runs = data.Runs.Select(r => r.Run).ToList();
+        var datasets = data.Datasets.ToList();
         var byId = datasets.ToDictionary(d => d.DatasetId, StringComparer.Ordinal);
         var groups = runs.GroupBy(r => (r.DatasetId, r.Protocol, r.Level))
             .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Protocol, g.Key.Level,
@@ -110,8 +111,10 @@ internal sealed class ReportStudy
             Runs = runs,
             Datasets = datasets,
             Groups = groups,
-            Findings = store.Findings(study.StudyId),
+            Findings = findings,
             EarlyEpochs = ReadEarlyEpochs(study.ConfigJson),
+            Samples = data.Samples,
+            RunData = data.Runs.ToDictionary(r => r.Run.RunId, StringComparer.Ordinal),
         };
     }
 

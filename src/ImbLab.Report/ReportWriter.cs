@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ImbLab.Core;
-using ImbLab.Study;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Report;
 
@@ -24,14 +24,14 @@ internal static class ReportWriter
     public static string FiguresFolder(string htmlPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(htmlPath)) ?? ".", Path.GetFileNameWithoutExtension(htmlPath) + "-figures");
 
-    public static ReportResult Write(StudyStore store, string? studyId, string htmlPath, CancellationToken cancellationToken)
+    public static ReportResult Write(StudyData data, IReadOnlyList<FindingRow> findings, string htmlPath, CancellationToken cancellationToken)
     {
-        var study = ReportStudy.Load(store, studyId);
+        var study = ReportStudy.From(data, findings);
         var full = Path.GetFullPath(htmlPath);
         if (Directory.Exists(full)) throw new ImbLabException($"-o: {htmlPath} is a folder; give the report's file name (e.g. {Path.Combine(htmlPath, DefaultFileName)})");
         var folder = FiguresFolder(full);
         Directory.CreateDirectory(folder);
-        var composer = new ReportComposer(store, study, folder, cancellationToken);
+        var composer = new ReportComposer(study, folder, cancellationToken);
         var html = composer.Compose();
         File.WriteAllText(full, html, new UTF8Encoding(false));
         return new ReportResult(study.StudyId, full, folder, composer.FigureCount, new FileInfo(full).Length, study.Datasets.Count);
@@ -39,7 +39,7 @@ internal static class ReportWriter
 }
 
 /// <summary>Builds the page section by section; figures are rendered, written to the figures folder and inlined as they come.</summary>
-internal sealed partial class ReportComposer(StudyStore store, ReportStudy study, string figuresFolder, CancellationToken cancellationToken)
+internal sealed partial class ReportComposer(ReportStudy study, string figuresFolder, CancellationToken cancellationToken)
 {
     private const int PanelWidth = 380;
     private const int PanelHeight = 290;

@@ -8,6 +8,7 @@ using ImbLab.Data.Readers;
 using ImbLab.Study.Planning;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ImbLab.Data.Catalog;
 
 namespace ImbLab.Cli.Commands;
 

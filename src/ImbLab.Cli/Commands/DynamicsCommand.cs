@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ImbLab.Analysis.Statistics;
-using ImbLab.Study.Findings;
-using ImbLab.Study.Store;
+using ImbLab.Analysis.Findings;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -22,10 +23,10 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
 {
     public override int Execute(CommandContext context, DynamicsSettings settings, CancellationToken cancellationToken)
     {
-        using var store = StudyStore.Open(settings.Store, create: false);
-        var studyId = StudyDynamics.ResolveStudy(store, settings.Study);
-        var (groups, gaps) = StudyDynamics.Summarise(store, studyId);
-        if (settings.Csv is { } csv) WriteCsv(store, studyId, csv, cancellationToken);
+        using var data = StudyStore.Load(settings.Store, settings.Study);
+        var studyId = data.StudyId;
+        var (groups, gaps) = StudyDynamics.Summarise(data);
+        if (settings.Csv is { } csv) WriteCsv(data, csv, cancellationToken);
         if (settings.Json)
         {
             // Straight to the writer: the console would wrap long lines and break the JSON strings.
@@ -84,13 +85,13 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
     /// <summary>Infinity (a never-learned median) is written as null: JSON has no infinity, and the state is in never_learned.</summary>
     private static double? Num(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;
 
-    private static void WriteCsv(StudyStore store, string studyId, string path, CancellationToken cancellationToken)
+    private static void WriteCsv(StudyData data, string path, CancellationToken cancellationToken)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         writer.WriteLine("run,split,sample,class,role,learned_epoch,never_learned,forgetting_events,confidence,variability,correctness,aum");
-        foreach (var r in StudyDynamics.Samples(store, studyId))
+        foreach (var r in StudyDynamics.Samples(data))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var d = r.Dynamics;

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Core;
-using ImbLab.Study.Evaluation;
+using ImbLab.Data.Predictions;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -2,8 +2,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Core;
-using ImbLab.Study.Export;
-using ImbLab.Study.Store;
+using ImbLab.Store.Export;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,7 +42,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettin
     {
         if (!settings.Format.Equals("csv", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--format: '{settings.Format}' is not supported; accepted: csv");
-        using var store = StudyStore.Open(settings.Store, create: false);
+        using var store = StudyStore.OpenForReading(settings.Store);
         var folder = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Store))!, "export");
         var files = CsvExporter.Export(store, folder, !settings.NoSamples, cancellationToken, settings.Representations);
         if (settings.Json)

@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using ImbLab.Study.Findings;
-using ImbLab.Study.Store;
+using ImbLab.Analysis.Findings;
+using ImbLab.Core.Results;
+using ImbLab.Study;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,10 +14,7 @@ internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudy
 {
     public override int Execute(CommandContext context, StoreStudySettings settings, CancellationToken cancellationToken)
     {
-        using var store = StudyStore.Open(settings.Store, create: false);
-        var studyId = StudyDynamics.ResolveStudy(store, settings.Study);
-        var findings = FindingsEngine.Compute(store, studyId);
-        store.ReplaceFindings(studyId, findings);
+        var (studyId, findings) = StudyPipeline.StateFindings(settings.Store, settings.Study);
         if (settings.Json)
         {
             // Straight to the writer: the console would wrap long lines and break the JSON strings.

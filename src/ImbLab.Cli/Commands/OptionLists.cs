@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImbLab.Core;
 using ImbLab.Study;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Cli.Commands;
 

@@ -2,7 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Report;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -19,8 +20,8 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettin
 {
     public override int Execute(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)
     {
-        using var store = StudyStore.Open(settings.Store, create: false);
-        var result = ReportWriter.Write(store, settings.Study, settings.Out ?? ReportWriter.DefaultPath(settings.Store), cancellationToken);
+        using var data = StudyStore.Load(settings.Store, settings.Study);
+        var result = ReportWriter.Write(data, data.Findings, settings.Out ?? ReportWriter.DefaultPath(settings.Store), cancellationToken);
         if (settings.Json) console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
         else Print(console, result);
         return ImbLabApp.Ok;

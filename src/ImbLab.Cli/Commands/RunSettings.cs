@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ImbLab.Study;
 using Spectre.Console.Cli;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Cli.Commands;
 

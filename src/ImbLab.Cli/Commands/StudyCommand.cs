@@ -2,11 +2,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Study;
-using ImbLab.Study.Findings;
+using ImbLab.Report;
+using ImbLab.Analysis.Findings;
 using ImbLab.Study.Running;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Cli.Commands;
 
@@ -48,15 +51,25 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         var storePath = Path.Combine(settings.Out, StoreFile);
         var threads = settings.ResolveThreads();
 
-        StudyOutcome outcome;
+        ReportResult? report = null;
+        var reportPath = Path.Combine(settings.Out, ReportWriter.DefaultFileName);
+        void Outputs(StudyData data, IReadOnlyList<FindingRow> stated) => report = ReportWriter.Write(data, stated, reportPath, cancellationToken);
+        void Phase(StudyPhase phase) => errors.Console.MarkupLine(phase switch
+        {
+            StudyPhase.Summary => "[grey]reading the study back from the store[/]",
+            StudyPhase.Findings => "[grey]stating the findings[/]",
+            _ => "[grey]writing the report[/]",
+        });
+
+        StudyResults results;
         if (settings.Json || !errors.Console.Profile.Capabilities.Interactive)
         {
-            outcome = StudyService.Execute(spec, storePath, threads, new PlainProgress(errors.Console, settings.Json), cancellationToken,
-                plan => Announce(errors.Console, plan, storePath));
+            results = StudyPipeline.Run(spec, storePath, threads, new PlainProgress(errors.Console, settings.Json), cancellationToken,
+                plan => Announce(errors.Console, plan, storePath), settings.Json ? null : Phase, Outputs);
         }
         else
         {
-            outcome = default!;
+            StudyOutcome trained = default!;
             errors.Console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
@@ -64,22 +77,20 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("runs", autoStart: true, maxValue: 1);
-                    outcome = StudyService.Execute(spec, storePath, threads, new Progress(task), cancellationToken,
+                    trained = StudyPipeline.Train(spec, storePath, threads, new Progress(task), cancellationToken,
                         plan => Announce(errors.Console, plan, storePath));
                     task.Value = task.MaxValue;
                 });
+            results = StudyPipeline.Analyse(trained, storePath, Phase, Outputs);
         }
 
-        using var store = StudyStore.Open(storePath, create: false);
-        var summary = StudySummary.Build(store, outcome.StudyId);
-        // Findings are derived (no retraining), so every study states them and its report shows them.
-        var findings = FindingsEngine.Compute(store, outcome.StudyId);
-        store.ReplaceFindings(outcome.StudyId, findings);
+        var outcome = results.Outcome;
+        var summary = results.Summary;
+        var findings = results.Findings;
         var verdicts = findings.GroupBy(f => f.Verdict).ToDictionary(g => g.Key, g => g.Count());
-        var report = ImbLab.Report.ReportWriter.Write(store, outcome.StudyId, Path.Combine(settings.Out, ImbLab.Report.ReportWriter.DefaultFileName), cancellationToken);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, findings = verdicts, report = report.HtmlPath }, CliJson.Options));
+            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
         }
         else
         {
@@ -91,7 +102,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
             console.MarkupLine($"findings: {verdicts.GetValueOrDefault("supported")} supported, {verdicts.GetValueOrDefault("contradicted")} contradicted, " +
                 $"{verdicts.GetValueOrDefault("inconclusive")} inconclusive [grey](imblab findings {Markup.Escape(storePath)})[/]");
             console.MarkupLine($"[grey]CSV: imblab export {Markup.Escape(storePath)} --format csv[/]");
-            ReportCommand.Print(console, report);
+            if (report is not null) ReportCommand.Print(console, report);
         }
         return Task.FromResult(ImbLabApp.Ok);
     }

@@ -4,9 +4,11 @@ using System.Text.Json;
 using ImbLab.Study;
 using ImbLab.Study.Planning;
 using ImbLab.Study.Running;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Cli.Commands;
 
@@ -47,7 +49,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
             {
                 store = StudyStore.Open(settings.Out, create: true);
                 store.UpsertStudy(plan.StudyId, spec.ToJson());
-                store.UpsertDataset(StudyService.Describe(plan.Datasets[0]));
+                store.UpsertDataset(StudyPipeline.Describe(plan.Datasets[0]));
                 sink = new TeeSink(memory, new StoreSink(store));
             }
             new StudyRunner(settings.ResolveThreads()).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
@@ -61,7 +63,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         var records = memory.Records!;
         var classNames = plan.Datasets[0].Whole.ClassNames;
         var minority = run.MinorityClass;
-        var majority = StudySummary.MajorityOf(run);
+        var majority = run.MajorityClass;
         var epochEnds = records.Metrics.Where(m => m.Epoch == Math.Floor(m.Epoch)).ToLookup(m => m.Step);
         var steps = epochEnds.Select(g => g.Key).Order().ToList();
 

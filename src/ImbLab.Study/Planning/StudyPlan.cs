@@ -5,6 +5,9 @@ using ImbLab.Core;
 using ImbLab.Data;
 using ImbLab.Data.Encoding;
 using ImbLab.Data.Readers;
+using ImbLab.Core.Specs;
+using ImbLab.Data.Catalog;
+using ImbLab.Core.Results;
 
 namespace ImbLab.Study.Planning;
 

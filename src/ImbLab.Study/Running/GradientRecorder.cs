@@ -1,6 +1,7 @@
 using ImbLab.Core;
 using ImbLab.Engine;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Study.Running;
 

@@ -1,7 +1,9 @@
 using ImbLab.Analysis;
 using ImbLab.Core;
 using ImbLab.Engine;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Study.Running;
 

@@ -1,6 +1,8 @@
 using ImbLab.Core;
 using ImbLab.Engine;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Study.Running;
 

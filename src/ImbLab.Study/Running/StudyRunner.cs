@@ -5,7 +5,8 @@ using ImbLab.Data.Encoding;
 using ImbLab.Data.Readers;
 using ImbLab.Engine;
 using ImbLab.Study.Planning;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Study.Running;
 

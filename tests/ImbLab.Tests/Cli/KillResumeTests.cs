@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using ImbLab.Tests.Study;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using ImbLab.Tests.Cli;
 using Xunit;
 

@@ -1,5 +1,6 @@
-using ImbLab.Study.Findings;
-using ImbLab.Study.Store;
+using ImbLab.Analysis.Findings;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
 
 namespace ImbLab.Tests.Findings;
@@ -60,6 +61,12 @@ public sealed class HandMadeStoreTests : IDisposable
     /// <summary>No underfitting: the minority's train recall is the majority's from epoch 1.</summary>
     private static readonly Curve Alike = (ir, s, e) => e == 0 ? 0.5 : 0.95 + 0.01 * s + Noise(s) * 0.1;
 
+    private static IReadOnlyList<FindingRow> Compute(StudyStore store)
+    {
+        using var data = store.LoadStudy("s1");
+        return FindingsEngine.Compute(data);
+    }
+
     private static FindingRow Get(IReadOnlyList<FindingRow> rows, string protocol, string finding) =>
         Assert.Single(rows, r => r.Protocol == protocol && r.Finding == finding);
 
@@ -67,7 +74,7 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_minority_far_below_majority_early_When_computed_Then_early_underfitting_is_supported_with_its_numbers()
     {
         using var store = Build("story", [("subsample-minority", Story)], seeds: 4, irs: [1, 5, 10, 20]);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         var f = Get(rows, "subsample-minority", "early-minority-underfitting");
         Assert.Equal("supported", f.Verdict);
         Assert.True(f.Effect < -0.5 && f.CiHigh < -0.1, f.Statement);
@@ -87,7 +94,7 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_minority_learned_like_the_majority_When_computed_Then_early_underfitting_is_contradicted()
     {
         using var store = Build("alike", [("subsample-minority", Alike)], seeds: 5, irs: [1, 5, 20]);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         var f = Get(rows, "subsample-minority", "early-minority-underfitting");
         Assert.Equal("contradicted", f.Verdict);
         Assert.True(f.CiLow > -0.1, f.Statement);
@@ -97,7 +104,7 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_two_seeds_When_computed_Then_every_across_seed_finding_is_inconclusive_and_says_why()
     {
         using var store = Build("two", [("subsample-minority", Story)], seeds: 2, irs: [1, 5, 20]);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         var f = Get(rows, "subsample-minority", "early-minority-underfitting");
         Assert.Equal("inconclusive", f.Verdict);
         Assert.StartsWith("inconclusive: fewer than 3 seeds (2)", f.Statement);
@@ -107,7 +114,7 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_two_levels_When_computed_Then_trends_are_inconclusive()
     {
         using var store = Build("levels", [("subsample-minority", Story)], seeds: 4, irs: [1, 20]);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         Assert.StartsWith("inconclusive: fewer than 3 imbalance levels (2)", Get(rows, "subsample-minority", "underfitting-lag-trend").Statement);
     }
 
@@ -115,7 +122,7 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_few_minority_test_samples_When_computed_Then_test_based_findings_are_inconclusive()
     {
         using var store = Build("fewtest", [("subsample-minority", Story)], seeds: 4, irs: [1, 5, 20], minorityTest: 4);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         Assert.StartsWith("inconclusive: fewer than 5 minority test samples in a run (4)", Get(rows, "subsample-minority", "minority-non-generalisation").Statement);
         Assert.Equal("supported", Get(rows, "subsample-minority", "early-minority-underfitting").Verdict); // train-only finding is unaffected
     }
@@ -124,20 +131,20 @@ public sealed class HandMadeStoreTests : IDisposable
     public void Given_an_effect_that_vanishes_under_fixed_n_When_computed_Then_it_does_not_survive_the_controls()
     {
         using var store = Build("controls", [("subsample-minority", Story), ("fixed-n", Alike), ("fixed-majority", Story)], seeds: 4, irs: [1, 5, 20]);
-        var rows = FindingsEngine.Compute(store, "s1");
+        var rows = Compute(store);
         var c = Get(rows, "subsample-minority", "controls:early-minority-underfitting");
         Assert.Equal("contradicted", c.Verdict);
         Assert.Contains("fixed-n: contradicted", c.Statement);
         Assert.Contains("fixed-majority: supported", c.Statement);
 
         using var store2 = Build("controls2", [("subsample-minority", Story), ("fixed-n", Story)], seeds: 4, irs: [1, 5, 20]);
-        Assert.Equal("supported", Get(FindingsEngine.Compute(store2, "s1"), "subsample-minority", "controls:early-minority-underfitting").Verdict);
+        Assert.Equal("supported", Get(Compute(store2), "subsample-minority", "controls:early-minority-underfitting").Verdict);
     }
 
     [Fact]
     public void Given_the_same_store_When_computed_twice_Then_the_findings_are_identical()
     {
         using var store = Build("det", [("subsample-minority", Story)], seeds: 3, irs: [1, 5, 20]);
-        Assert.Equal(FindingsEngine.Compute(store, "s1").Select(r => r.Statement), FindingsEngine.Compute(store, "s1").Select(r => r.Statement));
+        Assert.Equal(Compute(store).Select(r => r.Statement), Compute(store).Select(r => r.Statement));
     }
 }

@@ -1,5 +1,6 @@
 using ImbLab.Study;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Findings;
 
@@ -19,7 +20,7 @@ public sealed class RealStudyFixture : IDisposable
             Seeds = 3,
             Model = new ModelSpec { Hidden = [16], Epochs = 15 },
         };
-        StudyId = StudyService.Execute(spec, StorePath, 2, null, CancellationToken.None).StudyId;
+        StudyId = StudyPipeline.Train(spec, StorePath, 2, null, CancellationToken.None).StudyId;
     }
 
     public string StorePath { get; }

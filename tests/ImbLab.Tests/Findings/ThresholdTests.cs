@@ -1,5 +1,6 @@
-using ImbLab.Study.Findings;
-using ImbLab.Study.Store;
+using ImbLab.Analysis.Findings;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
 
 namespace ImbLab.Tests.Findings;
@@ -34,8 +35,9 @@ public sealed class ThresholdTests : IDisposable
         rec.Metrics.Add(new MetricRecord(10, 1, "train", 1, "recall", 0));
         store.CompleteRun("r", rec, 1);
 
-        var view = RunView.Load(store, store.Runs("s1")[0], "toy");
-        var t = RunMeasures.Thresholds(store, view);
+        using var data = store.LoadStudy("s1");
+        var view = RunView.Of(data.Runs[0], data.Samples, "toy");
+        var t = RunMeasures.Thresholds(view);
         Assert.NotNull(t);
         Assert.Equal(0.3, t.Threshold, 3);          // p(minority) >= 0.3 separates the training part perfectly (stored as float16)
         Assert.Equal(0.0, t.Argmax, 12);            // no test minority sample has p > 0.5

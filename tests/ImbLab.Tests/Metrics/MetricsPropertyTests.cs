@@ -1,6 +1,7 @@
 using CsCheck;
 using ImbLab.Core;
 using Xunit;
+using ImbLab.Data.Predictions;
 
 namespace ImbLab.Tests.Metrics;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ImbLab.Report;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
 
 namespace ImbLab.Tests.Report;
@@ -16,8 +17,8 @@ public sealed class FabricatedReportTests : IDisposable
     {
         var db = Path.Combine(_dir, Path.GetFileNameWithoutExtension(name) + ".db");
         FabricatedStore.Create(db, shape);
-        using var store = StudyStore.Open(db, create: false);
-        var result = ReportWriter.Write(store, null, Path.Combine(_dir, name), CancellationToken.None);
+        using var data = StudyStore.Load(db, null);
+        var result = ReportWriter.Write(data, data.Findings, Path.Combine(_dir, name), CancellationToken.None);
         return (File.ReadAllText(result.HtmlPath), result);
     }
 

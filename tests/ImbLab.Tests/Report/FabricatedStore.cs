@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImbLab.Core;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
 namespace ImbLab.Tests.Report;
 

@@ -1,7 +1,9 @@
 using ImbLab.Report;
 using ImbLab.Study;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Report;
 
@@ -21,10 +23,10 @@ public sealed class ReportStudyFixture : IDisposable
             Seeds = 2,
             Model = new ModelSpec { Hidden = [8], Epochs = 5, BatchSize = 16 },
         };
-        StudyId = StudyService.Execute(spec, StorePath, threads: 2, progress: null, CancellationToken.None).StudyId;
+        StudyId = StudyPipeline.Train(spec, StorePath, threads: 2, progress: null, CancellationToken.None).StudyId;
         HtmlPath = Path.Combine(Dir, "report.html");
-        using var store = StudyStore.Open(StorePath, create: false);
-        Result = ReportWriter.Write(store, null, HtmlPath, CancellationToken.None);
+        using var data = StudyStore.Load(StorePath, null);
+        Result = ReportWriter.Write(data, data.Findings, HtmlPath, CancellationToken.None);
         Html = File.ReadAllText(HtmlPath);
     }
 

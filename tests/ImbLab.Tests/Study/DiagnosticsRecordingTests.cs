@@ -1,7 +1,11 @@
 using ImbLab.Study;
 using ImbLab.Study.Running;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
+using ImbLab.Core.Specs;
+using ImbLab.Analysis.Findings;
+using ImbLab.Store.Export;
 
 namespace ImbLab.Tests.Study;
 
@@ -24,7 +28,7 @@ public sealed class DiagnosticsRecordingTests : IDisposable
     private (StudyStore Store, RunRow Run) RunOne(DiagnosticsSpec diagnostics)
     {
         var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".db");
-        StudyService.Execute(Spec(diagnostics), path, 1, null, CancellationToken.None);
+        StudyPipeline.Train(Spec(diagnostics), path, 1, null, CancellationToken.None);
         var store = StudyStore.Open(path, create: false);
         return (store, Assert.Single(store.Runs()));
     }
@@ -116,7 +120,7 @@ public sealed class DiagnosticsRecordingTests : IDisposable
         var snapshots = store.Activations(run.RunId).ToList();
         var expected = snapshots.Sum(a => a.RowIds.Length);
         store.Dispose();
-        var files = ImbLab.Study.Export.CsvExporter.Export(StudyStore.Open(Directory.GetFiles(_dir, "*.db").Single(), false), Path.Combine(_dir, "csv"),
+        var files = ImbLab.Store.Export.CsvExporter.Export(StudyStore.Open(Directory.GetFiles(_dir, "*.db").Single(), false), Path.Combine(_dir, "csv"),
             samples: false, CancellationToken.None, representations: true);
         var csv = Assert.Single(files, f => f.Path.EndsWith("representations.csv", StringComparison.Ordinal));
         Assert.Equal(expected, csv.Rows);
@@ -141,14 +145,15 @@ public sealed class TrainingModeDynamicsTests : IDisposable
             Diagnostics = new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = "training" },
         };
         var path = Path.Combine(_dir, "s.db");
-        var outcome = StudyService.Execute(spec, path, 1, null, CancellationToken.None);
+        var outcome = StudyPipeline.Train(spec, path, 1, null, CancellationToken.None);
         using var store = StudyStore.Open(path, create: false);
         var run = Assert.Single(store.Runs());
-        Assert.True(ImbLab.Study.Findings.RunView.UsesTrainingDynamics(run));
+        Assert.True(ImbLab.Analysis.Findings.RunView.UsesTrainingDynamics(run));
 
         // Presented signals exist from epoch 1 only (nothing is presented before training): a sample right at
         // every presentation is learned at epoch 1, never at 0, which the evaluation signals would allow.
-        var rows = ImbLab.Study.Findings.StudyDynamics.Samples(store, outcome.StudyId).Where(r => r.Split == "train").ToList();
+        using var data = store.LoadStudy(outcome.StudyId);
+        var rows = ImbLab.Analysis.Findings.StudyDynamics.Samples(data).Where(r => r.Split == "train").ToList();
         Assert.Equal(run.TrainCounts.Sum(), rows.Count);
         Assert.DoesNotContain(rows, r => r.Dynamics.LearnedEpoch == 0);
     }

@@ -1,5 +1,7 @@
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
+using ImbLab.Data.Catalog;
 
 namespace ImbLab.Tests.Study;
 
@@ -27,7 +29,7 @@ public sealed class DatasetCatalogTests
     [Fact]
     public void Given_the_KEEL_folder_When_resolved_Then_its_84_whole_files_are_the_datasets_and_not_its_manifest_or_folds()
     {
-        var files = ImbLab.Study.Planning.DatasetCatalog.FolderDatasets(ImbLab.Tests.Readers.ReaderFixtures.KeelCorpus());
+        var files = ImbLab.Data.Catalog.DatasetCatalog.FolderDatasets(ImbLab.Tests.Readers.ReaderFixtures.KeelCorpus());
         Assert.Equal(84, files.Count);
         Assert.All(files, f => Assert.EndsWith(".dat", f));
         Assert.DoesNotContain(files, f => f.Contains("tra.dat", StringComparison.Ordinal) || f.Contains("tst.dat", StringComparison.Ordinal));

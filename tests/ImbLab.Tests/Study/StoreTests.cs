@@ -1,5 +1,6 @@
 using ImbLab.Core;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
 
 namespace ImbLab.Tests.Study;

@@ -1,8 +1,10 @@
 using ImbLab.Study;
 using ImbLab.Study.Planning;
 using ImbLab.Study.Running;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Study;
 
@@ -25,7 +27,7 @@ public sealed class StudyRunnerTests : IDisposable
     public void Given_a_small_study_When_run_Then_every_planned_run_is_stored_with_its_realised_counts_and_curves()
     {
         var path = Path.Combine(_dir, "a.db");
-        var outcome = StudyService.Execute(SmallSpec(), path, threads: 2, progress: null, CancellationToken.None);
+        var outcome = StudyPipeline.Train(SmallSpec(), path, threads: 2, progress: null, CancellationToken.None);
 
         Assert.Equal(8, outcome.RunsTotal); // 2 protocols x 2 IRs x 2 seeds
         Assert.Equal(8, outcome.RunsDone);
@@ -57,8 +59,8 @@ public sealed class StudyRunnerTests : IDisposable
     [Fact]
     public void Given_the_same_spec_twice_When_run_into_two_stores_Then_the_numbers_are_identical()
     {
-        var a = StudyService.Execute(SmallSpec(), Path.Combine(_dir, "a.db"), 2, null, CancellationToken.None);
-        var b = StudyService.Execute(SmallSpec(), Path.Combine(_dir, "b.db"), 1, null, CancellationToken.None);
+        var a = StudyPipeline.Train(SmallSpec(), Path.Combine(_dir, "a.db"), 2, null, CancellationToken.None);
+        var b = StudyPipeline.Train(SmallSpec(), Path.Combine(_dir, "b.db"), 1, null, CancellationToken.None);
         Assert.Equal(a.StudyId, b.StudyId);
         using var sa = StudyStore.Open(Path.Combine(_dir, "a.db"), false);
         using var sb = StudyStore.Open(Path.Combine(_dir, "b.db"), false);
@@ -89,7 +91,7 @@ public sealed class StudyRunnerTests : IDisposable
         {
             using var store = StudyStore.Open(path, create: true);
             store.UpsertStudy(plan.StudyId, spec.ToJson());
-            foreach (var d in plan.Datasets) store.UpsertDataset(StudyService.Describe(d));
+            foreach (var d in plan.Datasets) store.UpsertDataset(StudyPipeline.Describe(d));
             new StudyRunner(threads: 1, groupSize: 2).Run(plan, new StoreSink(store), new HashSet<string>(), 0, progress, cancel.Token);
         });
 
@@ -97,7 +99,7 @@ public sealed class StudyRunnerTests : IDisposable
         using (var store = StudyStore.Open(path, false)) finishedBefore = store.FinishedRunIds(plan.StudyId).Count;
         Assert.InRange(finishedBefore, 1, plan.Runs.Count - 1);
 
-        var outcome = StudyService.Execute(spec, path, 2, null, CancellationToken.None);
+        var outcome = StudyPipeline.Train(spec, path, 2, null, CancellationToken.None);
         Assert.Equal(finishedBefore, outcome.RunsSkipped);
         Assert.Equal(plan.Runs.Count - finishedBefore, outcome.RunsDone);
         using var final = StudyStore.Open(path, false);

@@ -2,7 +2,7 @@ using System.Globalization;
 using ImbLab.Core;
 using ImbLab.Data.Readers;
 
-namespace ImbLab.Study.Evaluation;
+namespace ImbLab.Data.Predictions;
 
 /// <summary>
 /// A CSV of true labels with either one score column (binary: the positive class's score) or one probability

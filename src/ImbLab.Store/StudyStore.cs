@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ImbLab.Core;
+using ImbLab.Core.Results;
 using Microsoft.Data.Sqlite;
 
-namespace ImbLab.Study.Store;
+namespace ImbLab.Store;
 
 /// <summary>
 /// The SQLite store of one or more studies. One connection, guarded by a lock, so runs finishing on several
@@ -12,13 +13,16 @@ namespace ImbLab.Study.Store;
 /// partial ones in the single transaction that marks it 'finished': a killed process leaves at worst a
 /// 'running' row, which the next study run deletes and redoes.
 /// </summary>
-internal sealed class StudyStore : IDisposable
+internal sealed partial class StudyStore : IDisposable
 {
     /// <summary>The tables holding a run's records, all replaced together when the run completes.</summary>
     private static readonly string[] RunTables = ["metrics", "samples", "sample_signals", "gradient_metrics", "representation_metrics", "activations"];
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+
+    /// <summary>The read transaction a loaded <see cref="Core.Results.StudyData"/> holds open, so all its reads see one snapshot.</summary>
+    private SqliteTransaction? _snapshot;
 
     private StudyStore(string path, SqliteConnection connection)
     {
@@ -29,7 +33,12 @@ internal sealed class StudyStore : IDisposable
     public string Path { get; }
 
     /// <summary>Opens a store, creating it when <paramref name="create"/> is set and it does not exist.</summary>
-    public static StudyStore Open(string path, bool create)
+    public static StudyStore Open(string path, bool create) => Open(path, create, readOnly: false);
+
+    /// <summary>Opens an existing store for reading only: read commands work on a store the user may not write.</summary>
+    public static StudyStore OpenForReading(string path) => Open(path, create: false, readOnly: true);
+
+    private static StudyStore Open(string path, bool create, bool readOnly)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -48,14 +57,16 @@ internal sealed class StudyStore : IDisposable
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = full,
-            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
         };
         var connection = new SqliteConnection(builder.ToString());
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Execute(connection, readOnly
+                ? "PRAGMA busy_timeout=5000;"
+                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
             var store = new StudyStore(path, connection);
             store.EnsureSchema(create);
             return store;
@@ -246,17 +257,6 @@ internal sealed class StudyStore : IDisposable
         r => (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), r.GetString(3), IntOrNull(r, 4), r.GetString(5), DoubleOrNaN(r, 6))),
         ("$id", runId));
 
-    /// <summary>Each finished run's metrics at its last checkpoint (the end of training).</summary>
-    public IReadOnlyList<(string RunId, string Split, int? Class, string Metric, double Value)> FinalMetrics(string studyId) => Query("""
-        WITH last AS (
-            SELECT m.run_id, max(m.step) AS step FROM metrics m JOIN runs r ON r.run_id = m.run_id
-            WHERE r.study_id = $s AND r.status = 'finished' GROUP BY m.run_id)
-        SELECT m.run_id, m.split, m.class, m.metric, m.value
-        FROM metrics m JOIN last ON last.run_id = m.run_id AND last.step = m.step
-        """,
-        r => (r.GetString(0), r.GetString(1), IntOrNull(r, 2), r.GetString(3), DoubleOrNaN(r, 4)),
-        ("$s", studyId));
-
     /// <summary>The gradient-competition records of one finished run, in checkpoint order.</summary>
     public IReadOnlyList<GradientRecord> Gradients(string runId) => Query(
         "SELECT step, epoch, layer, class, other_class, metric, value FROM gradient_metrics WHERE run_id = $id ORDER BY rowid",
@@ -303,9 +303,9 @@ internal sealed class StudyStore : IDisposable
         ("$s", studyId));
 
     /// <summary>The studies in the store, newest first.</summary>
-    public IReadOnlyList<(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson)> Studies() => Query(
+    public IReadOnlyList<StudyRow> Studies() => Query(
         "SELECT study_id, created_at, updated_at, imblab_version, config_json FROM studies ORDER BY updated_at DESC",
-        r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+        r => new StudyRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
 
     public IReadOnlyList<SplitSamples> Samples(string runId) => Query(
         "SELECT split, row_ids, labels FROM samples WHERE run_id = $id ORDER BY split",
@@ -322,13 +322,17 @@ internal sealed class StudyStore : IDisposable
         },
         ("$id", runId));
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _snapshot?.Dispose();
+        _connection.Dispose();
+    }
 
     private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
     {
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.Transaction = tx;
+        cmd.Transaction = tx ?? _snapshot;
         return cmd;
     }
 

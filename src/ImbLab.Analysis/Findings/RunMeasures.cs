@@ -1,7 +1,7 @@
 using ImbLab.Analysis.Statistics;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
 
-namespace ImbLab.Study.Findings;
+namespace ImbLab.Analysis.Findings;
 
 /// <summary>The per-run numbers the findings compare across seeds and imbalance levels. NaN = not available.</summary>
 internal static class RunMeasures
@@ -74,9 +74,9 @@ internal static class RunMeasures
     /// The minority's last-epoch test silhouette numbers from representation_metrics: metric 'silhouette', class =
     /// minority, the deepest layer that has it; NaN when not recorded.
     /// </summary>
-    public static (double Train, double Test, int Layer) Silhouette(StudyStore store, RunView v)
+    public static (double Train, double Test, int Layer) Silhouette(RunView v)
     {
-        var records = store.Representations(v.Run.RunId).Where(r => r.Metric == "silhouette" && r.Class == v.Minority && r.OtherClass is null).ToList();
+        var records = v.Data.Representations.Where(r => r.Metric == "silhouette" && r.Class == v.Minority && r.OtherClass is null).ToList();
         if (records.Count == 0) return (double.NaN, double.NaN, -1);
         var layer = records.Max(r => r.Layer);
         double Last(string split) => records.Where(r => r.Layer == layer && r.Split == split).OrderBy(r => r.Step).Select(r => r.Value).DefaultIfEmpty(double.NaN).Last();
@@ -89,10 +89,10 @@ internal static class RunMeasures
     /// z - log π, i.e. predict the minority iff z_min - z_maj &gt; log(π_min / π_maj)), from the last-epoch signals.
     /// Null when the run is not binary or recorded no signals.
     /// </summary>
-    public static ThresholdRecall? Thresholds(StudyStore store, RunView v)
+    public static ThresholdRecall? Thresholds(RunView v)
     {
         if (v.Classes != 2) return null;
-        var signals = SplitSignals.Load(store, v, dynamics: false);
+        var signals = SplitSignals.Load(v, dynamics: false);
         if (!signals.TryGetValue(Train, out var train) || !signals.TryGetValue(Test, out var test)) return null;
         var min = v.Minority;
         double[] PMin(SplitSignals s)

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ImbLab.Core;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
 
-namespace ImbLab.Study.Findings;
+namespace ImbLab.Analysis.Findings;
 
 /// <summary>
 /// One finished run's epoch-end metrics as series over epochs 0..E (the early log-spaced checkpoints inside an epoch
@@ -12,15 +12,23 @@ internal sealed class RunView
 {
     private readonly Dictionary<(string Split, int? Class, string Metric), double[]> _series;
 
-    private RunView(RunRow run, string dataset, int epochs, Dictionary<(string, int?, string), double[]> series)
+    private RunView(RunData data, IRunSamples samples, string dataset, int epochs, Dictionary<(string, int?, string), double[]> series)
     {
-        Run = run;
+        Data = data;
+        Samples = samples;
+        Run = data.Run;
         Dataset = dataset;
         Epochs = epochs;
         _series = series;
-        Minority = run.MinorityClass;
-        Majority = StudySummary.MajorityOf(run);
+        Minority = Run.MinorityClass;
+        Majority = Run.MajorityClass;
     }
+
+    /// <summary>Everything the run recorded but its per-sample arrays.</summary>
+    public RunData Data { get; }
+
+    /// <summary>Where the run's per-sample arrays are read from.</summary>
+    public IRunSamples Samples { get; }
 
     public RunRow Run { get; }
     public string Dataset { get; }
@@ -33,11 +41,13 @@ internal sealed class RunView
     public int Classes => Run.TrainCounts.Count;
     public double RealisedIr => Run.RealisedIr ?? double.NaN;
 
-    public static RunView Load(StudyStore store, RunRow run, string dataset)
+    public static RunView Of(StudyData study, RunData run) => Of(run, study.Samples, study.DatasetName(run.Run.DatasetId));
+
+    public static RunView Of(RunData run, IRunSamples samples, string dataset)
     {
         var byEpoch = new Dictionary<(string, int?, string), SortedDictionary<int, double>>();
         var last = 0;
-        foreach (var (_, m) in store.Metrics(run.RunId))
+        foreach (var m in run.Metrics)
         {
             if (!IsEpochEnd(m.Epoch)) continue;
             var e = (int)Math.Round(m.Epoch);
@@ -52,7 +62,7 @@ internal sealed class RunView
             foreach (var (e, v) in kv.Value) a[e] = v;
             return a;
         });
-        return new RunView(run, dataset, last, dense);
+        return new RunView(run, samples, dataset, last, dense);
     }
 
     public static bool IsEpochEnd(double epoch) => Math.Abs(epoch - Math.Round(epoch)) < 1e-9;
@@ -93,11 +103,11 @@ internal sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, in
     /// 'train' (its own sample order when it has samples of its own, else the train split's). Without it, 'train' is
     /// always the evaluation of the model on the training part (what thresholds are chosen on).
     /// </summary>
-    public static IReadOnlyDictionary<string, SplitSignals> Load(StudyStore store, RunView run, bool dynamics)
+    public static IReadOnlyDictionary<string, SplitSignals> Load(RunView run, bool dynamics)
     {
-        var samples = store.Samples(run.Run.RunId).ToDictionary(s => s.Split, StringComparer.Ordinal);
+        var samples = run.Samples.Samples(run.Run.RunId).ToDictionary(s => s.Split, StringComparer.Ordinal);
         var bySplit = new Dictionary<string, SortedDictionary<int, SampleSignals>>(StringComparer.Ordinal);
-        foreach (var s in store.Signals(run.Run.RunId))
+        foreach (var s in run.Samples.Signals(run.Run.RunId))
         {
             if (!RunView.IsEpochEnd(s.Epoch)) continue;
             if (!bySplit.TryGetValue(s.Split, out var d)) bySplit[s.Split] = d = [];

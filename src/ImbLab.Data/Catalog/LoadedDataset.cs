@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Core.Specs;
 using ImbLab.Data.Encoding;
 using ImbLab.Data.Readers;
 
-namespace ImbLab.Study.Planning;
+namespace ImbLab.Data.Catalog;
 
 /// <summary>One train/test partition of a dataset. KEEL's own folds each come with their own combined table.</summary>
 internal sealed record SplitData(RawTable Table, DataSplit Split);
@@ -45,7 +45,7 @@ internal sealed class LoadedDataset
         {
             var synthetic = SyntheticGenerator.Generate(spec);
             whole = synthetic.Table;
-            fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(whole.Source)));
+            fingerprint = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(whole.Source)));
             details = JsonSerializer.Serialize(new
             {
                 synthetic = spec,

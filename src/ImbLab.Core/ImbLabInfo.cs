@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace ImbLab.Study;
+namespace ImbLab.Core;
 
 internal static class ImbLabInfo
 {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using ImbLab.Analysis.Statistics;
-using ImbLab.Study.Store;
-using static ImbLab.Study.Findings.FindingRules;
+using ImbLab.Core.Results;
+using static ImbLab.Analysis.Findings.FindingRules;
 
-namespace ImbLab.Study.Findings;
+namespace ImbLab.Analysis.Findings;
 
 /// <summary>
 /// Tests the study's claims on a store, per dataset and protocol, with effects and intervals across seeds (a seed is
@@ -15,16 +15,16 @@ internal static class FindingsEngine
     public const string DesignProtocol = "subsample-minority";
     public static readonly string[] ControlProtocols = ["fixed-n", "fixed-minority", "fixed-majority"];
 
-    public static IReadOnlyList<FindingRow> Compute(StudyStore store, string studyId)
+    public static IReadOnlyList<FindingRow> Compute(StudyData study)
     {
-        var names = store.Datasets().ToDictionary(d => d.DatasetId, d => d.Name);
-        var views = store.Runs(studyId).Select(r => RunView.Load(store, r, names.GetValueOrDefault(r.DatasetId, r.DatasetId))).ToList();
+        var studyId = study.StudyId;
+        var views = study.Runs.Select(r => RunView.Of(study, r)).ToList();
         var rows = new List<FindingRow>();
         foreach (var dataset in views.GroupBy(v => v.Run.DatasetId).OrderBy(g => g.First().Dataset, StringComparer.Ordinal))
         {
             var drafts = new List<Draft>();
             foreach (var protocol in dataset.GroupBy(v => v.Run.Protocol).OrderBy(g => g.Key, StringComparer.Ordinal))
-                drafts.AddRange(ForProtocol(store, protocol.Key, protocol.ToList()));
+                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()));
             var holm = MultipleTesting.Holm(drafts.Select(d => d.HolmInput).ToList());
             var decided = drafts.Select((d, i) => d.Decide(holm[i])).ToList();
             decided.AddRange(Controls(decided));
@@ -49,7 +49,7 @@ internal static class FindingsEngine
         public int MinMinorityTest => Seeds.SelectMany(s => s).Min(RunMeasures.MinorityTest);
     }
 
-    private static IEnumerable<Draft> ForProtocol(StudyStore store, string protocol, IReadOnlyList<RunView> runs)
+    private static IEnumerable<Draft> ForProtocol(string protocol, IReadOnlyList<RunView> runs)
     {
         var levels = runs.GroupBy(r => r.Run.Level)
             .Select(g =>
@@ -132,7 +132,7 @@ internal static class FindingsEngine
 
         // 3b. Minority silhouette, train vs test.
         {
-            var sil = top.Seeds.SelectMany(s => s).ToDictionary(v => v.Run.RunId, v => RunMeasures.Silhouette(store, v));
+            var sil = top.Seeds.SelectMany(s => s).ToDictionary(v => v.Run.RunId, v => RunMeasures.Silhouette(v));
             var train = top.PerSeed(v => sil[v.Run.RunId].Train);
             var test = top.PerSeed(v => sil[v.Run.RunId].Test);
             var recorded = train.Concat(test).Any(x => !double.IsNaN(x));
@@ -186,7 +186,7 @@ internal static class FindingsEngine
         // 5b. A threshold chosen on the training part (or the prior's logit adjustment) recovers minority recall.
         {
             var binary = runs.All(r => r.Classes == 2);
-            var thresholds = binary ? top.Seeds.SelectMany(s => s).ToDictionary(v => v.Run.RunId, v => RunMeasures.Thresholds(store, v)) : [];
+            var thresholds = binary ? top.Seeds.SelectMany(s => s).ToDictionary(v => v.Run.RunId, v => RunMeasures.Thresholds(v)) : [];
             var recorded = binary && thresholds.Values.All(t => t is not null);
             double T(RunView v, Func<ThresholdRecall, double> pick) => recorded && thresholds[v.Run.RunId] is { } t ? pick(t) : double.NaN;
             var argmax = top.PerSeed(v => T(v, t => t.Argmax));

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using ImbLab.Core;
 using ImbLab.Data;
+using ImbLab.Core.Specs;
 
-namespace ImbLab.Study.Planning;
+namespace ImbLab.Data.Catalog;
 
 /// <summary>Where a dataset comes from: a file the user named, or the built-in synthetic generator.</summary>
 internal sealed record DatasetSource(string Display, string? FilePath, SyntheticSpec? Synthetic)

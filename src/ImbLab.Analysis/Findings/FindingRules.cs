@@ -1,7 +1,7 @@
 using System.Globalization;
 using ImbLab.Analysis.Statistics;
 
-namespace ImbLab.Study.Findings;
+namespace ImbLab.Analysis.Findings;
 
 /// <summary>Which way a finding's claim points relative to its bound.</summary>
 internal enum ClaimSide

@@ -1,8 +1,8 @@
 using ImbLab.Analysis.Dynamics;
 using ImbLab.Core;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
 
-namespace ImbLab.Study.Findings;
+namespace ImbLab.Analysis.Findings;
 
 /// <summary>One sample's dynamics in one run, with where it came from.</summary>
 internal sealed record SampleDynamicsRow(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, string Split, int Sample,
@@ -21,28 +21,29 @@ internal sealed record GapRow(string Dataset, string Protocol, string Level, Mem
 /// </summary>
 internal static class StudyDynamics
 {
-    public static IEnumerable<SampleDynamicsRow> Samples(StudyStore store, string studyId)
+    public static IEnumerable<SampleDynamicsRow> Samples(StudyData study)
     {
-        var names = store.Datasets().ToDictionary(d => d.DatasetId, d => d.Name);
-        foreach (var run in store.Runs(studyId))
+        foreach (var data in study.Runs)
         {
-            var view = RunView.Load(store, run, names.GetValueOrDefault(run.DatasetId, run.DatasetId));
-            foreach (var (split, s) in SplitSignals.Load(store, view, dynamics: true).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            var view = RunView.Of(study, data);
+            var run = data.Run;
+            foreach (var (split, s) in SplitSignals.Load(view, dynamics: true).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 var dynamics = SampleDynamicsCalculator.Compute(s.Correct, s.PTrue, s.Margin, s.Epochs);
                 for (var i = 0; i < dynamics.Length; i++)
                 {
                     var cls = s.Labels[i];
-                    var role = cls == view.Minority ? "minority" : cls == view.Majority ? "majority" : "other";
+                    var role = run.RoleOf(cls);
                     yield return new SampleDynamicsRow(run.RunId, view.Dataset, run.Protocol, run.Level, run.SeedIndex, split, s.RowIds[i], cls, role, dynamics[i]);
                 }
             }
         }
     }
 
-    public static (IReadOnlyList<DynamicsGroup> Groups, IReadOnlyList<GapRow> Gaps) Summarise(StudyStore store, string studyId)
+    public static (IReadOnlyList<DynamicsGroup> Groups, IReadOnlyList<GapRow> Gaps) Summarise(StudyData study)
     {
-        var rows = Samples(store, studyId).ToList();
+        var studyId = study.StudyId;
+        var rows = Samples(study).ToList();
         if (rows.Count == 0)
             throw new ImbLabException($"study {studyId}: no per-sample signals recorded (the study ran with --no-samples; run it again without that option to record them)");
         var groups = rows.GroupBy(r => (r.Dataset, r.Protocol, r.Level, r.Role, r.Split))
@@ -61,20 +62,5 @@ internal static class StudyDynamics
             gaps.Add(new GapRow(level.Key.Dataset, level.Key.Protocol, level.Key.Level, MemorisationGap.Of(seeds)));
         }
         return (groups, gaps);
-    }
-
-    /// <summary>The study to analyse: the one named, or the most recently updated. One-line errors name what exists.</summary>
-    public static string ResolveStudy(StudyStore store, string? studyId)
-    {
-        var studies = store.Studies();
-        if (studies.Count == 0) throw new ImbLabException($"{store.Path}: the store holds no study");
-        if (studyId is null) return studies[0].StudyId;
-        var match = studies.Where(s => s.StudyId.StartsWith(studyId, StringComparison.Ordinal)).ToList();
-        return match.Count switch
-        {
-            1 => match[0].StudyId,
-            0 => throw new ImbLabException($"--study: no study '{studyId}' in {store.Path}; studies: {string.Join(", ", studies.Select(s => s.StudyId))}"),
-            _ => throw new ImbLabException($"--study: '{studyId}' matches {match.Count} studies in {store.Path}; give more characters"),
-        };
     }
 }

@@ -1,4 +1,4 @@
-namespace ImbLab.Study.Store;
+namespace ImbLab.Store;
 
 /// <summary>
 /// The SQLite schema (documented in docs/store.md). Bump <see cref="Version"/> on any change; a store with

@@ -1,4 +1,4 @@
-namespace ImbLab.Study.Store;
+namespace ImbLab.Core.Results;
 
 /// <summary>A dataset as the store describes it: identity, shape and class counts of the whole file.</summary>
 internal sealed record DatasetRow(
@@ -37,6 +37,21 @@ internal sealed record RunRow(
     double? TrainSeconds,
     string ImbLabVersion)
 {
+    /// <summary>The largest class other than the run's minority (ties: lower index), so balanced runs keep their roles.</summary>
+    public int MajorityClass
+    {
+        get
+        {
+            var best = -1;
+            for (var c = 0; c < TrainCounts.Count; c++)
+                if (c != MinorityClass && (best < 0 || TrainCounts[c] > TrainCounts[best])) best = c;
+            return best;
+        }
+    }
+
+    /// <summary>A class's role in this run: minority, majority (see <see cref="MajorityClass"/>) or other.</summary>
+    public string RoleOf(int cls) => cls == MinorityClass ? Roles.Minority : cls == MajorityClass ? Roles.Majority : Roles.Other;
+
     public double? RealisedIr
     {
         get

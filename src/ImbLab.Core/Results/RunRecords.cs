@@ -1,4 +1,4 @@
-namespace ImbLab.Study.Store;
+namespace ImbLab.Core.Results;
 
 /// <summary>One metric value in long format. Class is null for whole-split metrics; NaN means undefined.</summary>
 internal readonly record struct MetricRecord(int Step, double Epoch, string Split, int? Class, string Metric, double Value);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImbLab.Core;
 
-namespace ImbLab.Study;
+namespace ImbLab.Core.Specs;
 
 /// <summary>The network and its training: everything that shapes one model's run apart from the data.</summary>
 internal sealed record ModelSpec

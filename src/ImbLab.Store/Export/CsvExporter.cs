@@ -1,8 +1,9 @@
 using System.Globalization;
 using CsvHelper;
-using ImbLab.Study.Store;
+using ImbLab.Core.Results;
+using ImbLab.Store;
 
-namespace ImbLab.Study.Export;
+namespace ImbLab.Store.Export;
 
 internal sealed record ExportedFile(string Path, long Rows);
 
@@ -98,7 +99,7 @@ internal static class CsvExporter
     /// <summary>Each class's role in a run: minority (the training part's smaller class), majority (the largest other), else other.</summary>
     private static string[] Roles(RunRow run)
     {
-        var majority = StudySummary.MajorityOf(run);
+        var majority = run.MajorityClass;
         return Enumerable.Range(0, run.TrainCounts.Count)
             .Select(c => c == run.MinorityClass ? "minority" : c == majority ? "majority" : "other").ToArray();
     }

@@ -1,0 +1,97 @@
+using ImbLab.Analysis.Findings;
+using ImbLab.Core;
+using ImbLab.Core.Results;
+using ImbLab.Core.Specs;
+using ImbLab.Data.Catalog;
+using ImbLab.Store;
+using ImbLab.Study.Planning;
+using ImbLab.Study.Running;
+
+namespace ImbLab.Study;
+
+/// <summary>The phases after training, so a command can show which one is running.</summary>
+internal enum StudyPhase
+{
+    Summary,
+    Findings,
+    Outputs,
+}
+
+/// <summary>What a whole study produced: the training outcome, the end-of-study table and the findings.</summary>
+internal sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings);
+
+/// <summary>
+/// A study from spec to findings: plan, train what is not finished, then read the study once into its read model and
+/// derive the summary and the findings from it. What writes further outputs (the HTML report) is handed in, so this
+/// layer does not depend on it.
+/// </summary>
+internal static class StudyPipeline
+{
+    public static StudyResults Run(StudySpec spec, string storePath, int threads, IProgress<StudyProgress>? progress,
+        CancellationToken cancellationToken, Action<StudyPlan>? planned = null, Action<StudyPhase>? phase = null,
+        Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null)
+    {
+        var outcome = Train(spec, storePath, threads, progress, cancellationToken, planned);
+        return Analyse(outcome, storePath, phase, outputs);
+    }
+
+    /// <summary>Reads a trained study once into its read model, derives the summary and findings, and writes the outputs.</summary>
+    public static StudyResults Analyse(StudyOutcome outcome, string storePath, Action<StudyPhase>? phase = null,
+        Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null)
+    {
+        using var store = StudyStore.Open(storePath, create: false);
+        using var data = store.LoadStudy(outcome.StudyId);
+        phase?.Invoke(StudyPhase.Summary);
+        var summary = StudySummary.Build(data);
+        phase?.Invoke(StudyPhase.Findings);
+        // Findings are derived (no retraining), so every study states them and its outputs show them.
+        var findings = FindingsEngine.Compute(data);
+        data.Dispose(); // the snapshot ends before the findings are written through the same connection
+        store.ReplaceFindings(outcome.StudyId, findings);
+        if (outputs is not null)
+        {
+            phase?.Invoke(StudyPhase.Outputs);
+            using var again = store.LoadStudy(outcome.StudyId);
+            outputs(again, findings);
+        }
+        return new StudyResults(outcome, storePath, summary, findings);
+    }
+
+    /// <summary>Plans a study, opens (or resumes) its store, and runs what is not finished yet.</summary>
+    public static StudyOutcome Train(StudySpec spec, string storePath, int threads, IProgress<StudyProgress>? progress,
+        CancellationToken cancellationToken, Action<StudyPlan>? planned = null)
+    {
+        var plan = StudyPlan.Create(spec, cancellationToken);
+        planned?.Invoke(plan);
+        using var store = StudyStore.Open(storePath, create: true);
+        store.UpsertStudy(plan.StudyId, spec.ToJson());
+        foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
+        var redone = store.DeleteUnfinished(plan.StudyId);
+        var finished = store.FinishedRunIds(plan.StudyId);
+        return new StudyRunner(threads).Run(plan, new StoreSink(store), finished, redone, progress, cancellationToken);
+    }
+
+    /// <summary>States the findings of a study already in a store (no retraining) and writes them into it.</summary>
+    public static (string StudyId, IReadOnlyList<FindingRow> Findings) StateFindings(string storePath, string? studyId)
+    {
+        using var store = StudyStore.Open(storePath, create: false);
+        IReadOnlyList<FindingRow> findings;
+        string id;
+        using (var data = store.LoadStudy(studyId))
+        {
+            id = data.StudyId;
+            findings = FindingsEngine.Compute(data);
+        }
+        store.ReplaceFindings(id, findings);
+        return (id, findings);
+    }
+
+    /// <summary>The store's description of a loaded dataset (whole-file shape and class counts).</summary>
+    public static DatasetRow Describe(LoadedDataset dataset)
+    {
+        var whole = dataset.Whole;
+        return new DatasetRow(dataset.DatasetId, dataset.Name, dataset.Source.Display, dataset.Fingerprint, whole.Rows,
+            whole.Attributes.Count, whole.Attributes.Count(a => a.Kind == AttributeKind.Numeric),
+            whole.Attributes.Count(a => a.Kind == AttributeKind.Nominal), whole.ClassNames, whole.ClassCounts(), dataset.DetailsJson);
+    }
+}
