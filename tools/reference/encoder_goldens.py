@@ -6,7 +6,7 @@ on a fixed set of training rows of KEEL's abalone19 and writes the fitted statis
 encoded rows (train and test rows alike) as JSON. Features follow the attribute order of the file, a
 nominal attribute expanding in place into one column per declared level, as TableEncoder does.
 
-Usage (from the repository root, with shared/ beside it):
+Usage (from the repository root; the default input is data/keel/abalone19/abalone19.dat):
     /usr/bin/python3 tools/reference/encoder_goldens.py [path/to/abalone19.dat]
 Writes tests/ImbLab.Tests/Fixtures/Readers/encoder_goldens_abalone19.json.
 """
@@ -20,7 +20,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
-DEFAULT = os.path.join(REPO, "..", "shared", "datasets", "keel", "abalone19", "abalone19.dat")
+DEFAULT = os.path.join(REPO, "data", "keel", "abalone19", "abalone19.dat")
 OUT = os.path.join(REPO, "tests", "ImbLab.Tests", "Fixtures", "Readers", "encoder_goldens_abalone19.json")
 
 

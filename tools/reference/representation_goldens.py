@@ -30,7 +30,7 @@ from sklearn.metrics import silhouette_samples, silhouette_score
 
 warnings.filterwarnings("ignore")
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_ABALONE = os.path.join(REPO, "..", "shared", "datasets", "keel", "abalone19", "abalone19.dat")
+DEFAULT_ABALONE = os.path.join(REPO, "data", "keel", "abalone19", "abalone19.dat")
 OUT = os.path.join(REPO, "tests", "ImbLab.Tests", "Fixtures", "Representations", "representation_goldens.json")
 CUTOFF = 1e-10
 rng = np.random.default_rng(20260524)

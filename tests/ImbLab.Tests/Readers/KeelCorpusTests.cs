@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ImbLab.Tests.Readers;
 
-/// <summary>Every file of the shared KEEL corpus against its MANIFEST.tsv and against its own folds.</summary>
+/// <summary>Every file of the KEEL corpus (data/keel/) against its MANIFEST.tsv and against its own folds.</summary>
 public sealed class KeelCorpusTests
 {
     private sealed record ManifestRow(string Name, int Instances, int Attributes, int Numeric, int Nominal, string MinorityLabel, int MinorityCount, int MajorityCount);

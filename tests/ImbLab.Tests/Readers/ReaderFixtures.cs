@@ -1,28 +1,26 @@
 namespace ImbLab.Tests.Readers;
 
-/// <summary>Where the reader tests find their inputs: committed fixtures and the shared KEEL corpus.</summary>
+/// <summary>Where the reader tests find their inputs: committed fixtures and the KEEL corpus in data/keel/.</summary>
 internal static class ReaderFixtures
 {
     public static string Path(string file) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "Readers", file);
 
-    /// <summary>
-    /// The KEEL corpus lives outside the repository (shared/ beside the clone, or shared/ in an ancestor), so
-    /// walk up from the test binaries and accept either layout.
-    /// </summary>
-    public static string KeelCorpus()
+    /// <summary>The repository root: the nearest ancestor of the test binaries that holds ImbLab.slnx.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[]
-                     {
-                         System.IO.Path.Combine(dir.FullName, "shared", "datasets", "keel"),
-                         System.IO.Path.Combine(dir.FullName, "..", "shared", "datasets", "keel"),
-                     })
-                if (File.Exists(System.IO.Path.Combine(candidate, "MANIFEST.tsv")))
-                    return System.IO.Path.GetFullPath(candidate);
-        }
-        throw new InvalidOperationException(
-            $"KEEL corpus not found: no shared/datasets/keel/MANIFEST.tsv in or beside any ancestor of {AppContext.BaseDirectory}");
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ImbLab.slnx")))
+                return dir.FullName;
+        throw new InvalidOperationException($"repository root not found: no ImbLab.slnx in any ancestor of {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>The KEEL corpus ships with the repository in data/keel/ (source and licence in its README.md).</summary>
+    public static string KeelCorpus()
+    {
+        var corpus = System.IO.Path.Combine(RepositoryRoot(), "data", "keel");
+        if (!File.Exists(System.IO.Path.Combine(corpus, "MANIFEST.tsv")))
+            throw new InvalidOperationException($"KEEL corpus not found: no {System.IO.Path.Combine(corpus, "MANIFEST.tsv")}");
+        return corpus;
     }
 
     /// <summary>A scratch file that deletes itself; tests write mutated inputs through it.</summary>

@@ -11,20 +11,41 @@ namespace ImbLab.Tests.Report;
 /// logs it as a console message, which --enable-logging=stderr prints as an "INFO:CONSOLE" line. So one run tells
 /// us both: a console line means a console error or a blocked network request. A control test feeds it a page that
 /// tries to load an image and a stylesheet, to prove the check can fail.
+/// <para>
+/// Finding the browser: the environment variable IMBLAB_CHROMIUM, when set, is the browser's path and nothing else is
+/// tried (set it to a path that does not exist, e.g. IMBLAB_CHROMIUM=/nonexistent, to see how the tests behave on a
+/// machine without a browser); otherwise `chromium` or `chromium-browser` on PATH. When no browser is found, a test
+/// that needs one (a [SkippableFact]) is skipped with <see cref="InstallHint"/>, except when IMBLAB_REQUIRE_BROWSER=1
+/// (.ci/run sets it): then it fails.
+/// </para>
 /// </summary>
 internal static partial class Chromium
 {
-    public const string InstallHint = "chromium is not installed; install it with: apt-get update && apt-get install -y chromium";
+    public const string InstallHint = "headless Chromium (chromium) is not installed; install it with: apt-get install chromium";
 
     public sealed record Load(TimeSpan Elapsed, IReadOnlyList<string> ConsoleLines, IReadOnlyList<string> NetworkErrors, string ScreenshotPath);
 
-    public static string Executable()
+    /// <summary>The browser's path, or null when there is none (see the class summary for where it looks).</summary>
+    public static string? Find()
     {
+        var given = Environment.GetEnvironmentVariable("IMBLAB_CHROMIUM");
+        if (!string.IsNullOrEmpty(given)) return File.Exists(given) ? given : null;
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
             foreach (var name in new[] { "chromium", "chromium-browser" })
                 if (dir.Length > 0 && File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
-        Assert.Fail(InstallHint);
-        return "";
+        return null;
+    }
+
+    /// <summary>The browser's path; without one, skips the calling [SkippableFact], or fails it under IMBLAB_REQUIRE_BROWSER=1.</summary>
+    public static string Executable()
+    {
+        var path = Find();
+        var given = Environment.GetEnvironmentVariable("IMBLAB_CHROMIUM");
+        var why = string.IsNullOrEmpty(given) ? InstallHint : $"IMBLAB_CHROMIUM={given} is not a file; " + InstallHint;
+        if (path is null && Environment.GetEnvironmentVariable("IMBLAB_REQUIRE_BROWSER") == "1")
+            Assert.Fail($"browser test required (IMBLAB_REQUIRE_BROWSER=1), but {why}");
+        Skip.If(path is null, $"browser test skipped: {why}");
+        return path!;
     }
 
     public static Load Screenshot(string htmlPath, string screenshotPath, int width = 1400, int height = 1000)
