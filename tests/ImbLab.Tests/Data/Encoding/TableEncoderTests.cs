@@ -4,7 +4,9 @@ using ImbLab.Data.Encoding;
 using ImbLab.Data.Readers;
 using Xunit;
 
-namespace ImbLab.Tests.Readers;
+using ImbLab.Tests.Readers;
+
+namespace ImbLab.Tests.Encoding;
 
 public sealed class TableEncoderTests
 {
