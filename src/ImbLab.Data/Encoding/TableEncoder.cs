@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImbLab.Core;
 
 namespace ImbLab.Data.Encoding;
@@ -58,6 +59,7 @@ internal sealed class TableEncoder
         if (trainRows.Count == 0) throw new ArgumentException("at least one training row is required", nameof(trainRows));
         if (policy == MissingPolicy.Error) ThrowOnFirstMissing(table, Enumerable.Range(0, table.Rows));
 
+        RequireBoundedWidth(table);
         var width = table.Attributes.Count;
         var mean = new double[width];
         var scale = new double[width];
@@ -67,25 +69,10 @@ internal sealed class TableEncoder
             var attribute = table.Attributes[j];
             if (attribute.Kind == AttributeKind.Numeric)
             {
-                // Two passes: the textbook one-pass formula loses digits on columns with a large offset.
-                double sum = 0;
-                var count = 0;
-                foreach (var r in trainRows)
-                {
-                    var v = table.Cell(r, j);
-                    if (double.IsNaN(v)) continue;
-                    sum += v;
-                    count++;
-                }
-                if (count == 0) throw NoTrainingValues(table, j);
-                var m = sum / count;
-                double squares = 0;
-                foreach (var r in trainRows)
-                {
-                    var v = table.Cell(r, j);
-                    if (!double.IsNaN(v)) squares += (v - m) * (v - m);
-                }
-                var std = Math.Sqrt(squares / count);
+                var (m, std) = Moments(table, trainRows, j);
+                if (!double.IsFinite(m) || !double.IsFinite(std))
+                    throw new DataFileException(table.Source, null, j + 1,
+                        $"attribute '{attribute.Name}' has a non-finite training {(double.IsFinite(m) ? "standard deviation" : "mean")} ({m.ToString("R", CultureInfo.InvariantCulture)}, {std.ToString("R", CultureInfo.InvariantCulture)}); accepted: values whose spread fits a double (|x| below about 1e308)");
                 mean[j] = m;
                 scale[j] = std > 0 ? std : 1.0;
                 fill[j] = m;
@@ -110,6 +97,67 @@ internal sealed class TableEncoder
         return new TableEncoder(table.Attributes, mean, scale, fill, policy);
     }
 
+    /// <summary>
+    /// Mean and population std of attribute <paramref name="j"/> over its non-missing training values; throws
+    /// when every one is missing.
+    /// </summary>
+    private static (double Mean, double Std) Moments(RawTable table, IReadOnlyList<int> trainRows, int j)
+    {
+        // Two passes: the textbook one-pass formula loses digits on columns with a large offset.
+        double sum = 0;
+        var count = 0;
+        foreach (var r in trainRows)
+        {
+            var v = table.Cell(r, j);
+            if (double.IsNaN(v)) continue;
+            sum += v;
+            count++;
+        }
+        if (count == 0) throw NoTrainingValues(table, j);
+        var m = sum / count;
+        double squares = 0;
+        foreach (var r in trainRows)
+        {
+            var v = table.Cell(r, j);
+            if (!double.IsNaN(v)) squares += (v - m) * (v - m);
+        }
+        // This plain formula stays for every column where it is finite, so ordinary data keeps its exact bits
+        // (the pinned study results depend on them); only a column whose sum or squares overflow (values near
+        // 1e154 and beyond) takes the scaled path.
+        if (double.IsFinite(sum) && double.IsFinite(squares)) return (m, Math.Sqrt(squares / count));
+        return ScaledMoments(table, trainRows, j, count);
+    }
+
+    /// <summary>
+    /// The same two passes on values divided by the largest magnitude, so no partial sum or square can overflow
+    /// (every scaled value lies in [-1, 1]); the results are scaled back, and the std, at most that magnitude, stays finite.
+    /// </summary>
+    private static (double Mean, double Std) ScaledMoments(RawTable table, IReadOnlyList<int> trainRows, int j, int count)
+    {
+        double maxAbs = 0;
+        foreach (var r in trainRows)
+        {
+            var v = table.Cell(r, j);
+            if (!double.IsNaN(v)) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        }
+        double sum = 0;
+        foreach (var r in trainRows)
+        {
+            var v = table.Cell(r, j);
+            if (!double.IsNaN(v)) sum += v / maxAbs;
+        }
+        var scaledMean = sum / count;
+        double squares = 0;
+        foreach (var r in trainRows)
+        {
+            var v = table.Cell(r, j);
+            if (double.IsNaN(v)) continue;
+            var d = v / maxAbs - scaledMean;
+            squares += d * d;
+        }
+        return (scaledMean * maxAbs, Math.Sqrt(squares / count) * maxAbs);
+    }
+
     public EncodedSet Transform(RawTable table, int[] rows)
     {
         if (!SameSchema(table.Attributes))
@@ -128,7 +176,14 @@ internal sealed class TableEncoder
                 var v = table.Cell(r, j);
                 if (double.IsNaN(v)) v = _fill[j];
                 if (_attributes[j].Kind == AttributeKind.Numeric)
-                    output[_offset[j]] = (float)((v - _mean[j]) / _scale[j]);
+                {
+                    var z = (float)((v - _mean[j]) / _scale[j]);
+                    // v - mean can overflow when both are huge and of opposite signs; dividing first cannot, and
+                    // is only taken then so ordinary values keep their exact bits.
+                    if (!float.IsFinite(z)) z = (float)(v / _scale[j] - _mean[j] / _scale[j]);
+                    if (!float.IsFinite(z)) throw NonFiniteFeature(table, r, j, v);
+                    output[_offset[j]] = z;
+                }
                 else
                     output[_offset[j] + (int)v] = 1f;
             }
@@ -158,6 +213,30 @@ internal sealed class TableEncoder
                     throw new DataFileException(table.SourceOf(r), table.LineNumbers[r], j + 1,
                         $"missing value for attribute '{table.Attributes[j].Name}'; pass --impute to fill missing values with the training mean (numeric) or mode (nominal)");
     }
+
+    /// <summary>
+    /// One-hot encoding can widen a table far beyond its columns (an identifier column read as nominal has a level
+    /// per row), so the encoded width is held to the readers' attribute limit for the same reason: memory.
+    /// </summary>
+    private static void RequireBoundedWidth(RawTable table)
+    {
+        long features = 0;
+        var widest = 0;
+        for (var j = 0; j < table.Attributes.Count; j++)
+        {
+            var a = table.Attributes[j];
+            features += a.Kind == AttributeKind.Numeric ? 1 : a.Levels.Count;
+            if (a.Levels.Count > table.Attributes[widest].Levels.Count) widest = j;
+        }
+        if (features <= Readers.ReaderText.MaxAttributes) return;
+        var w = table.Attributes[widest];
+        throw new DataFileException(table.Source, null, widest + 1,
+            $"encoding gives {features} features, more than the {Readers.ReaderText.MaxAttributes} supported; attribute '{w.Name}' alone is one-hot encoded into {w.Levels.Count} levels; accepted: nominal attributes with fewer levels (drop identifier-like columns)");
+    }
+
+    private DataFileException NonFiniteFeature(RawTable table, int row, int j, double v) =>
+        new(table.SourceOf(row), table.LineNumbers[row], j + 1,
+            $"value {v.ToString("R", CultureInfo.InvariantCulture)} of attribute '{_attributes[j].Name}' is {Math.Abs((v - _mean[j]) / _scale[j]).ToString("G3", CultureInfo.InvariantCulture)} training standard deviations from the training mean {_mean[j].ToString("G6", CultureInfo.InvariantCulture)}, beyond what a float32 feature holds (about 3.4e38); accepted: values within that range of the training rows");
 
     private static DataFileException NoTrainingValues(RawTable table, int attribute) =>
         new(table.Source, null, attribute + 1,

@@ -24,12 +24,13 @@ internal static class ArffLikeParser
         }
     }
 
-    /// <summary>Reads the file without the two-classes check, so a single test fold may hold one class.</summary>
+    /// <summary>Reads the file without the class checks, so a single test fold may hold one class.</summary>
     public static RawTable Parse(string path, ReadOptions options)
     {
         var text = TextFile.Load(path);
         var cursor = new LineCursor(text);
         var declared = new List<Declared>();
+        var names = new HashSet<string>(StringComparer.Ordinal); // a set, not a scan of declared: linear in the attribute count
         var dataLine = 0;
         while (dataLine == 0 && cursor.MoveNext(out var raw))
         {
@@ -44,7 +45,11 @@ internal static class ArffLikeParser
             if (Is(keyword, "@relation") || Is(keyword, "@input") || Is(keyword, "@inputs") || Is(keyword, "@output") || Is(keyword, "@outputs"))
                 continue;
             if (Is(keyword, "@attribute"))
-                declared.Add(ParseAttribute(path, n, rest, declared));
+            {
+                if (declared.Count == ReaderText.MaxAttributes + 1)
+                    throw ReaderText.TooManyColumns(path, n, $"attribute {declared.Count + 1} is declared");
+                declared.Add(ParseAttribute(path, n, rest, names));
+            }
             else if (Is(keyword, "@data"))
                 dataLine = n;
             else
@@ -122,7 +127,7 @@ internal static class ArffLikeParser
 
     private static bool Is(ReadOnlySpan<char> keyword, string expected) => keyword.Equals(expected, StringComparison.OrdinalIgnoreCase);
 
-    private static Declared ParseAttribute(string path, int line, ReadOnlySpan<char> rest, List<Declared> existing)
+    private static Declared ParseAttribute(string path, int line, ReadOnlySpan<char> rest, HashSet<string> names)
     {
         if (rest.IsEmpty) throw new DataFileException(path, line, null, "@attribute without a name and type");
         string name;
@@ -140,7 +145,7 @@ internal static class ArffLikeParser
             pos = end;
         }
         if (name.Length == 0) throw new DataFileException(path, line, null, "attribute with an empty name");
-        if (existing.Any(d => d.Name == name))
+        if (!names.Add(name))
             throw new DataFileException(path, line, null, $"attribute {ReaderText.Quote(name)} is declared twice");
         var type = rest[pos..].Trim();
         if (type.IsEmpty)

@@ -12,7 +12,7 @@ internal sealed class KeelReader : ITableReader
     public RawTable Read(string path, ReadOptions options)
     {
         var table = ArffLikeParser.Parse(path, options);
-        ReaderText.RequireTwoClasses(table);
+        ReaderText.RequireClasses(table);
         return table;
     }
 }
@@ -27,7 +27,7 @@ internal sealed class ArffReader : ITableReader
     public RawTable Read(string path, ReadOptions options)
     {
         var table = ArffLikeParser.Parse(path, options);
-        ReaderText.RequireTwoClasses(table);
+        ReaderText.RequireClasses(table);
         return table;
     }
 }

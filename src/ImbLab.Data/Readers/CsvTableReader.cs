@@ -5,8 +5,17 @@ using ImbLab.Core;
 namespace ImbLab.Data.Readers;
 
 /// <summary>
-/// Delimited text with a header row. Column kinds are inferred: numeric when every non-missing value parses
-/// as an invariant-culture number, otherwise nominal with levels in order of first appearance.
+/// Delimited text with a header row. Column kinds are inferred, as strictly as the declared formats check them:
+/// <list type="bullet">
+/// <item>numeric when every non-missing value parses as a finite invariant-culture number;</item>
+/// <item>an error when a column is numeric except for a few cells (see <see cref="IsNumericWithStrayCells"/>):
+/// one 'inf', '1.517X5118' or '&lt;null&gt;0.12' must not silently turn a measurement into hundreds of levels;</item>
+/// <item>otherwise nominal, with levels in order of first appearance; <see cref="ReadOptions.NominalColumns"/>
+/// declares a column nominal on purpose.</item>
+/// </list>
+/// The label column must look categorical (see <see cref="LooksContinuous"/>), and, as for KEEL and ARFF,
+/// <see cref="ReaderText.RequireClasses"/> refuses a one-row class, CSV's symptom of a mistyped label.
+/// Empty, ?, NA, NaN and &lt;null&gt; mean missing.
 /// </summary>
 internal sealed class CsvTableReader : ITableReader
 {
@@ -19,11 +28,11 @@ internal sealed class CsvTableReader : ITableReader
     public RawTable Read(string path, ReadOptions options)
     {
         var table = Parse(path, options);
-        ReaderText.RequireTwoClasses(table);
+        ReaderText.RequireClasses(table);
         return table;
     }
 
-    /// <summary>Reads the file without the two-classes check, so a single test fold may hold one class.</summary>
+    /// <summary>Reads the file without the class checks, so a single test fold may hold one class.</summary>
     internal static RawTable Parse(string path, ReadOptions options)
     {
         var text = TextFile.Load(path);
@@ -43,6 +52,9 @@ internal sealed class CsvTableReader : ITableReader
                 throw new DataFileException(path, rowLines[r], null, $"{ReaderText.FieldCount(rows[r].Length, width)} (the header has {width} columns)");
 
         var label = ReaderText.ResolveLabel(path, headerLine, options.LabelColumn, names);
+        var declaredNominal = new bool[width];
+        foreach (var column in options.NominalColumns ?? [])
+            declaredNominal[ReaderText.ResolveColumn(path, headerLine, column, names, "nominal column")] = true;
         var classNames = new List<string>();
         var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var labels = new int[rows.Count];
@@ -59,33 +71,71 @@ internal sealed class CsvTableReader : ITableReader
             }
             labels[r] = y;
         }
+        if (!declaredNominal[label] && LooksContinuous(classNames, rows.Count))
+            throw new DataFileException(path, headerLine, label + 1,
+                $"label column {ReaderText.Quote(names[label])} looks continuous: {classNames.Count} distinct numeric values in {rows.Count} rows; give the label column with --label-column (or, if these numbers are class codes, declare it with --nominal)");
 
         var inputs = Enumerable.Range(0, width).Where(j => j != label).ToArray();
         var attributes = new AttributeInfo[inputs.Length];
         var cells = new double[rows.Count * inputs.Length];
         for (var a = 0; a < inputs.Length; a++)
-            attributes[a] = FillColumn(rows, inputs[a], names[inputs[a]], cells, a, inputs.Length);
+            attributes[a] = FillColumn(path, rows, rowLines, inputs[a], names[inputs[a]], declaredNominal[inputs[a]], cells, a, inputs.Length);
 
         return new RawTable(path, Path.GetFileNameWithoutExtension(path), attributes, classNames, cells, labels, rowLines.ToArray());
     }
 
-    private static AttributeInfo FillColumn(List<string[]> rows, int column, string name, double[] cells, int attribute, int stride)
+    /// <summary>A numeric label with more distinct values than this is a measurement, not a class.</summary>
+    private const int MaxNumericClasses = 20;
+
+    /// <summary>
+    /// A label column whose values are all numbers is continuous when it has more than <see cref="MaxNumericClasses"/>
+    /// distinct values, or at least 3 and more distinct values than half the rows (real class codes repeat). Both
+    /// catch a numeric last column taken as the label because no label column was given.
+    /// </summary>
+    internal static bool LooksContinuous(IReadOnlyList<string> classNames, int rows) =>
+        classNames.All(c => ReaderText.TryNumber(c, out _))
+        && (classNames.Count > MaxNumericClasses || (classNames.Count >= 3 && 2 * classNames.Count > rows));
+
+    /// <summary>
+    /// Up to this many non-numbers in a column that is otherwise numeric are stray cells, an error, provided
+    /// numbers outnumber them at least two to one; beyond it, up to <see cref="StrayShare"/> of the non-missing
+    /// cells are. A column with more non-numbers than that is taken as nominal.
+    /// </summary>
+    private const int MaxStrayCells = 5;
+
+    private const double StrayShare = 0.10;
+
+    /// <summary>How many stray cells an error lists by line and value.</summary>
+    private const int ListedStrayCells = 3;
+
+    internal static bool IsNumericWithStrayCells(int numbers, int others) =>
+        others > 0 && numbers >= 2 * others && (others <= MaxStrayCells || others <= StrayShare * (numbers + others));
+
+    private static AttributeInfo FillColumn(string path, List<string[]> rows, List<int> rowLines, int column, string name, bool declaredNominal,
+        double[] cells, int attribute, int stride)
     {
-        var numeric = true;
-        foreach (var row in rows)
+        if (!declaredNominal)
         {
-            var value = row[column];
-            if (!IsMissing(value) && !ReaderText.TryNumber(value, out _))
-            {
-                numeric = false;
-                break;
-            }
-        }
-        if (numeric)
-        {
+            var numbers = 0;
+            var others = new List<int>();
             for (var r = 0; r < rows.Count; r++)
-                cells[r * stride + attribute] = IsMissing(rows[r][column]) ? double.NaN : double.Parse(rows[r][column], NumberStyles.Float, CultureInfo.InvariantCulture);
-            return new AttributeInfo(name, AttributeKind.Numeric, []);
+            {
+                var value = rows[r][column];
+                if (IsMissing(value))
+                {
+                    cells[r * stride + attribute] = double.NaN;
+                    continue;
+                }
+                if (ReaderText.TryNumber(value, out var number))
+                {
+                    cells[r * stride + attribute] = number;
+                    numbers++;
+                }
+                else others.Add(r);
+            }
+            if (others.Count == 0) return new AttributeInfo(name, AttributeKind.Numeric, []);
+            if (IsNumericWithStrayCells(numbers, others.Count))
+                throw StrayCells(path, rows, rowLines, column, name, numbers, others);
         }
         var levels = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -106,6 +156,18 @@ internal sealed class CsvTableReader : ITableReader
             cells[r * stride + attribute] = level;
         }
         return new AttributeInfo(name, AttributeKind.Nominal, levels);
+    }
+
+    private static DataFileException StrayCells(string path, List<string[]> rows, List<int> rowLines, int column, string name, int numbers, List<int> others)
+    {
+        var first = rows[others[0]][column];
+        var kind = ReaderText.IsNonFinite(first) ? "non-finite" : "non-numeric";
+        var listed = string.Join(", ", others.Take(ListedStrayCells).Select(r => $"line {rowLines[r]} {ReaderText.Quote(rows[r][column])}"));
+        var more = others.Count > ListedStrayCells ? ", ..." : "";
+        var total = numbers + others.Count;
+        return new DataFileException(path, rowLines[others[0]], column + 1,
+            $"{kind} value {ReaderText.Quote(first)} for numeric attribute {ReaderText.Quote(name)}: {numbers} of its {total} non-missing cells are finite numbers and {others.Count} {(others.Count == 1 ? "is" : "are")} not ({listed}{more}); " +
+            $"accepted: finite numbers, or empty, ?, NA, NaN or <null> for a missing value; if the column is categorical, declare it with --nominal {ReaderText.Quote(name)}");
     }
 
     internal static bool IsMissing(string value) =>
@@ -156,6 +218,9 @@ internal sealed class CsvTableReader : ITableReader
                 if (record.Length == 1 && record[0].Length == 0) continue;
                 if (header is null)
                 {
+                    // Checked before any row is read, so an absurdly wide file costs one header line.
+                    if (record.Length > ReaderText.MaxAttributes + 1)
+                        throw ReaderText.TooManyColumns(path, line, $"the header has {record.Length} columns");
                     header = record;
                     headerLine = line;
                 }

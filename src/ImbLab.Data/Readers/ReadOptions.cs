@@ -5,8 +5,11 @@ namespace ImbLab.Data.Readers;
 /// <summary>
 /// How to read a table. <paramref name="LabelColumn"/> is a column/attribute name or a 1-based index
 /// (null: the last one); <paramref name="Delimiter"/> applies to CSV only (null: detected).
+/// <paramref name="NominalColumns"/> (names or 1-based indices, CSV only: KEEL and ARFF declare every type)
+/// are read as nominal even when their values look numeric; naming the label column there also lifts the
+/// "label looks continuous" check.
 /// </summary>
-internal sealed record ReadOptions(string? LabelColumn = null, char? Delimiter = null)
+internal sealed record ReadOptions(string? LabelColumn = null, char? Delimiter = null, IReadOnlyList<string>? NominalColumns = null)
 {
     public static ReadOptions Default { get; } = new();
 }

@@ -2,9 +2,10 @@ using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data.Encoding;
 using ImbLab.Data.Readers;
+using ImbLab.Tests.Readers;
 using Xunit;
 
-namespace ImbLab.Tests.Readers;
+namespace ImbLab.Tests.Data.Encoding;
 
 public sealed class TableEncoderTests
 {
@@ -110,6 +111,69 @@ public sealed class TableEncoderTests
         var e = Assert.Throws<DataFileException>(() => TableEncoder.Fit(table, [0, 1, 2], MissingPolicy.Impute));
 
         Assert.Contains("attribute 'colour' is missing in every training row", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenValuesWhoseSumOverflows_WhenFitted_ThenTheyStandardiseToFiniteFeatures()
+    {
+        // 1e308 + 1e308 is infinite in double: the plain sum made the mean infinite and the column NaN.
+        var table = Table([1e308, 1e308, 1, 2], [0, 1, 2, 0]);
+
+        var encoder = TableEncoder.Fit(table, [0, 1, 2, 3], MissingPolicy.Error);
+        var set = encoder.Transform(table, [0, 1, 2, 3]);
+
+        AssertRelative(5e307, encoder.Means[0], 1e-12);
+        AssertRelative(5e307, encoder.Scales[0], 1e-12);
+        Assert.Equal([1f, 1f, -1f, -1f], Enumerable.Range(0, 4).Select(r => set.Features[r * 4]));
+    }
+
+    [Fact]
+    public void GivenValuesWhoseSquaresOverflow_WhenFitted_ThenTheStdIsFiniteAndTheFeaturesKeepTheirSpread()
+    {
+        // The sum is 0, but (1e200)^2 overflows: the std became infinite and every feature 0.
+        var table = Table([1e200, -1e200, 0, 0], [0, 1, 2, 0]);
+
+        var encoder = TableEncoder.Fit(table, [0, 1, 2, 3], MissingPolicy.Error);
+        var set = encoder.Transform(table, [0, 1, 2, 3]);
+
+        Assert.Equal(0.0, encoder.Means[0]);
+        AssertRelative(Math.Sqrt(0.5) * 1e200, encoder.Scales[0], 1e-12);
+        Assert.Equal((float)Math.Sqrt(2), set.Features[0], 6);
+        Assert.Equal(-(float)Math.Sqrt(2), set.Features[4], 6);
+    }
+
+    [Fact]
+    public void GivenATestValueBeyondFloat32AfterStandardising_WhenTransformed_ThenTheErrorNamesFileLineAndColumn()
+    {
+        var table = Table([1, 2, 3, 1e300], [0, 1, 2, 0], ["tra.dat", "tra.dat", "tra.dat", "tst.dat"]);
+        var encoder = TableEncoder.Fit(table, [0, 1, 2], MissingPolicy.Error);
+
+        var e = Assert.Throws<DataFileException>(() => encoder.Transform(table, [0, 3]));
+
+        Assert.StartsWith("tst.dat:13:1: value 1E+300 of attribute 'x' is 1.22E+300 training standard deviations from the training mean 2, beyond what a float32 feature holds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenAnInfiniteTrainingCell_WhenFitted_ThenTheNonFiniteMeanIsRefusedNamingTheColumn()
+    {
+        // Readers never produce one; a table built in code can, and must not train on a NaN column.
+        var table = Table([1, double.PositiveInfinity, 3, 4], [0, 1, 2, 0]);
+
+        var e = Assert.Throws<DataFileException>(() => TableEncoder.Fit(table, [0, 1, 2], MissingPolicy.Error));
+
+        Assert.Equal(1, e.Column);
+        Assert.StartsWith("t.csv:1: attribute 'x' has a non-finite training mean", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenAnIdentifierLikeNominalColumn_WhenFitted_ThenTooManyFeaturesAreRefusedNamingIt()
+    {
+        var id = new AttributeInfo("id", AttributeKind.Nominal, Enumerable.Range(0, ReaderText.MaxAttributes + 1).Select(i => "r" + i).ToArray());
+        var table = new RawTable("ids.csv", "ids", [Num, id], ["a", "b"], [1, 0, 2, 1], [0, 1], [2, 3]);
+
+        var e = Assert.Throws<DataFileException>(() => TableEncoder.Fit(table, [0, 1], MissingPolicy.Error));
+
+        Assert.StartsWith("ids.csv:2: encoding gives 100002 features, more than the 100000 supported; attribute 'id' alone is one-hot encoded into 100001 levels", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
