@@ -280,12 +280,13 @@ public sealed class GridProtocolContractTests : BinaryProtocolContract
 
     protected override string Name => "grid";
 
-    /// <summary>Cells derived from the counts (as the old property did), and IRs the grid must not read: invalid ones.</summary>
+    /// <summary>Cells derived from the counts, and IRs the grid must not read: invalid ones.</summary>
     private protected override ImbalanceLevels Levels(int aMin, int aMaj, double[] irs) =>
         new([0.5, 0.5], GridFor(aMin, aMaj));
 
+    /// <summary>Partial counts of both classes, so nesting is tested on rows left out and not only on whole classes.</summary>
     private static (int Minority, int Majority)[] GridFor(int aMin, int aMaj) =>
-        [.. new[] { (Math.Max(1, aMin / 2), aMaj), (aMin, Math.Max(1, aMaj / 3)) }.Distinct()];
+        [.. new[] { (Math.Max(1, aMin / 4), Math.Max(1, aMaj / 2)), (Math.Max(1, aMin / 2), aMaj), (aMin, Math.Max(1, aMaj / 3)) }.Distinct()];
 
     private protected override (ImbalanceLevels Levels, string Feasible) InfeasibleOnAbalone =>
         (new ImbalanceLevels([], [(10, 100), (27, 100)]), "feasible cells: min 1..26, maj 1..3313");
