@@ -43,6 +43,12 @@ internal sealed class UsageException : ImbLabException
 {
     public UsageException(string message) : base(message) { }
 
+    /// <summary>A problem with one setting, named by its study-file field (e.g. <c>irs</c>); the CLI maps it to its option.</summary>
+    public UsageException(string setting, string problem) : base($"{setting}: {problem}") => Setting = setting;
+
+    /// <summary>The study-file field the problem is about, when it is about one.</summary>
+    public string? Setting { get; }
+
     public override int ExitCode => 2;
 }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ImbLab.Core;
 using ImbLab.Data;
 using ImbLab.Data.Encoding;
+using ImbLab.Data.Protocols;
 using ImbLab.Data.Readers;
 using ImbLab.Core.Specs;
 using ImbLab.Data.Catalog;
@@ -42,6 +43,7 @@ internal sealed record PlannedRun(
     RunConfig Config,
     LoadedDataset Dataset,
     int SplitIndex,
+    IImbalanceProtocol Protocol,
     ImbalanceTarget Target,
     int MinorityClass,
     int[] SplitTrainCounts);
@@ -67,8 +69,8 @@ internal sealed class StudyPlan
     public static StudyPlan Create(StudySpec spec, CancellationToken cancellationToken = default)
     {
         spec.Validate();
-        var protocols = spec.Protocols.Select(ProtocolKinds.Parse).Distinct().ToList();
-        if (protocols.Contains(ProtocolKind.Grid) && spec.Grid.Count == 0)
+        var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
+        if (protocols.Contains(ImbalanceProtocols.Grid) && spec.Grid.Count == 0)
             throw new UsageException("--protocol grid needs --grid cells, e.g. --grid 10x100,20x100,20x200");
         var split = SplitSpec.Parse(spec.Split);
         var studyJson = spec.ToJson();
@@ -76,6 +78,7 @@ internal sealed class StudyPlan
         var splitSeed = Rng.Derive((ulong)spec.Seed, "split");
         var options = new ReadOptions(spec.LabelColumn);
         var missing = spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error;
+        var levels = new ImbalanceLevels(spec.Irs, [.. spec.Grid.Select(c => (c.Minority, c.Majority))]);
 
         var datasets = new List<LoadedDataset>();
         var runs = new List<PlannedRun>();
@@ -97,8 +100,7 @@ internal sealed class StudyPlan
                     IReadOnlyList<ImbalanceTarget> targets;
                     try
                     {
-                        targets = ImbalanceProtocols.Plan(protocol, trainCounts, spec.Irs,
-                            spec.Grid.Select(c => (c.Minority, c.Majority)).ToList());
+                        targets = protocol.Plan(trainCounts, levels);
                     }
                     catch (InfeasibleException e)
                     {
@@ -109,12 +111,12 @@ internal sealed class StudyPlan
                     {
                         for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
                         {
-                            var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name(), target.Level,
+                            var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name, target.Level,
                                 target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
                                 spec.Model, spec.RecordSamples, spec.Diagnostics);
                             var json = JsonSerializer.Serialize(config, StudySpec.Json);
                             var hash = Hash(json);
-                            runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, target, minority, trainCounts));
+                            runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, protocol, target, minority, trainCounts));
                         }
                     }
                 }

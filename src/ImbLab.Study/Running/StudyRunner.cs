@@ -86,7 +86,7 @@ internal sealed class StudyRunner
         var model = plan.Spec.Model;
         var (table, split) = run.Dataset.Splits[run.SplitIndex];
         var seed = (ulong)run.Config.Seed;
-        var trainRows = ImbalanceProtocols.Apply(run.Target, split.TrainRows, table.Labels, Rng.Derive(seed, "protocol", run.SplitIndex));
+        var trainRows = run.Protocol.Apply(run.Target, split.TrainRows, table.Labels, Rng.Derive(seed, "protocol", run.SplitIndex));
         var encoder = TableEncoder.Fit(table, trainRows, plan.Spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error);
         var train = encoder.Transform(table, trainRows);
         var test = encoder.Transform(table, split.TestRows);
