@@ -17,14 +17,16 @@ keel="$root/data/keel"
 [[ -d "$keel" ]] || keel="$root/../shared/datasets/keel"
 studies=(
   "default|study"
-  "keel|study --data $keel/yeast4/yeast4.dat,$keel/vehicle0/vehicle0.dat --protocol subsample-minority,fixed-n --ir 10,30 --seeds 2 --epochs 30"
+  "keel|study --data $keel/yeast4/yeast4.dat,$keel/vehicle0/vehicle0.dat --protocol subsample-minority,fixed-n --ir 30,60 --seeds 2 --epochs 30"
 )
 status=0
 for s in "${studies[@]}"; do
   name="${s%%|*}"; args="${s#*|}"
   for side in base new; do
     # shellcheck disable=SC2086
-    (cd "$work" && dotnet "$work/$side-cli/imblab.dll" $args --out "$work/$side-$name" >/dev/null 2>&1)
+    if ! (cd "$work" && dotnet "$work/$side-cli/imblab.dll" $args --out "$work/$side-$name" >"$work/$side-$name.log" 2>&1); then
+      echo "$name study failed with the $side build:"; tail -3 "$work/$side-$name.log"; exit 1
+    fi
   done
   echo "== $name study"
   python3 "$root/tools/equivalence/compare-stores.py" "$work/base-$name/imblab.db" "$work/new-$name/imblab.db" || status=1
