@@ -64,8 +64,8 @@ internal static class ImbLabApp
         }
         catch (ImbLabException e)
         {
-            Report(errors, e, verbose);
-            return e.ExitCode;
+            Report(errors, OptionNames.Render(e), e, verbose);
+            return e is UsageException ? UsageError : DataError;
         }
         catch (CommandAppException e)
         {
@@ -77,7 +77,7 @@ internal static class ImbLabApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report(errors, e, verbose);
+            Report(errors, e.Message, e, verbose);
             return DataError;
         }
         catch (Exception e)
@@ -89,9 +89,9 @@ internal static class ImbLabApp
         }
     }
 
-    private static void Report(IAnsiConsole errors, Exception e, bool verbose)
+    private static void Report(IAnsiConsole errors, string message, Exception e, bool verbose)
     {
-        errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+        errors.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         if (verbose) errors.WriteException(e);
     }
 }

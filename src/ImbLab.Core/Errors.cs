@@ -1,15 +1,16 @@
 namespace ImbLab.Core;
 
 /// <summary>
-/// A problem the user can fix (bad data, bad option, infeasible request). The CLI prints the message as
-/// one line and exits with <see cref="ExitCode"/>; it never shows a stack trace unless asked to.
+/// A problem the user can fix (bad data, bad option, infeasible request), said in one line. Settings mentioned in it
+/// (<see cref="Settings.Mention"/>) read as their study-file names in <see cref="Exception.Message"/>; the CLI renders
+/// <see cref="Template"/> with its option names and chooses the exit code.
 /// </summary>
 internal class ImbLabException : Exception
 {
-    public ImbLabException(string message, Exception? inner = null) : base(message, inner) { }
+    public ImbLabException(string message, Exception? inner = null) : base(Settings.Render(message, s => s), inner) => Template = message;
 
-    /// <summary>1 for data and user errors, 2 for usage errors.</summary>
-    public virtual int ExitCode => 1;
+    /// <summary>The message with its setting mentions unrendered.</summary>
+    public string Template { get; }
 }
 
 /// <summary>A data file that cannot be read as asked. The message names the file, and the line and column when known.</summary>
@@ -38,18 +39,16 @@ internal sealed class DataFileException : ImbLabException
     }
 }
 
-/// <summary>An option or argument that is malformed or out of range. Exit code 2.</summary>
+/// <summary>An option or argument that is malformed or out of range (the CLI's exit code 2).</summary>
 internal sealed class UsageException : ImbLabException
 {
     public UsageException(string message) : base(message) { }
 
     /// <summary>A problem with one setting, named by its study-file field (e.g. <c>irs</c>); the CLI maps it to its option.</summary>
-    public UsageException(string setting, string problem) : base($"{setting}: {problem}") => Setting = setting;
+    public UsageException(string setting, string problem) : base($"{Settings.Mention(setting)}: {problem}") => Setting = setting;
 
     /// <summary>The study-file field the problem is about, when it is about one.</summary>
     public string? Setting { get; }
-
-    public override int ExitCode => 2;
 }
 
 /// <summary>A request the data cannot satisfy, such as an imbalance ratio the class counts cannot reach.</summary>

@@ -86,8 +86,8 @@ internal sealed partial class StudyStore : IRunSamples
         return match.Count switch
         {
             1 => match[0].StudyId,
-            0 => throw new ImbLabException($"--study: no study '{studyId}' in {Path}; studies: {string.Join(", ", studies.Select(s => s.StudyId))}"),
-            _ => throw new ImbLabException($"--study: '{studyId}' matches {match.Count} studies in {Path}; give more characters"),
+            0 => throw new ImbLabException($"{Settings.Mention(Settings.Study)}: no study '{studyId}' in {Path}; studies: {string.Join(", ", studies.Select(s => s.StudyId))}"),
+            _ => throw new ImbLabException($"{Settings.Mention(Settings.Study)}: '{studyId}' matches {match.Count} studies in {Path}; give more characters"),
         };
     }
 

@@ -45,7 +45,7 @@ internal static class StudyDynamics
         var studyId = study.StudyId;
         var rows = Samples(study).ToList();
         if (rows.Count == 0)
-            throw new ImbLabException($"study {studyId}: no per-sample signals recorded (the study ran with --no-samples; run it again without that option to record them)");
+            throw new ImbLabException($"study {studyId}: no per-sample signals recorded (the study ran with {Settings.Mention(Settings.RecordSamples)} off; run it again with it on to record them)");
         var groups = rows.GroupBy(r => (r.Dataset, r.Protocol, r.Level, r.Role, r.Split))
             .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Protocol, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Level, StringComparer.Ordinal).ThenBy(g => g.Key.Role, StringComparer.Ordinal).ThenBy(g => g.Key.Split, StringComparer.Ordinal)

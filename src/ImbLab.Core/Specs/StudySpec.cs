@@ -25,20 +25,20 @@ internal sealed record ModelSpec
 
     public IEnumerable<string> Problems()
     {
-        if (Hidden.Count == 0) yield return "--hidden: at least one hidden layer is required (e.g. 64,64,64)";
+        if (Hidden.Count == 0) yield return $"{Settings.Mention(Settings.Hidden)}: at least one hidden layer is required (e.g. 64,64,64)";
         foreach (var h in Hidden)
-            if (h < 1 || h > 65536) yield return $"--hidden: layer width {h} is out of range; accepted: 1..65536";
-        if (Activation is not ("relu" or "tanh")) yield return $"--activation: '{Activation}' is not known; accepted: relu, tanh";
-        if (Epochs < 1 || Epochs > 1_000_000) yield return $"--epochs: {Epochs} is out of range; accepted: 1..1000000";
-        if (BatchSize < 1) yield return $"--batch-size: {BatchSize} is out of range; accepted: >= 1";
-        if (Optimizer is not ("adam" or "sgd")) yield return $"--optimizer: '{Optimizer}' is not known; accepted: adam, sgd";
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"--lr: {LearningRate.ToString(CultureInfo.InvariantCulture)} must be a positive number";
-        if (!(Beta1 is >= 0 and < 1)) yield return $"beta1: {Beta1.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
-        if (!(Beta2 is >= 0 and < 1)) yield return $"beta2: {Beta2.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
-        if (!(Epsilon > 0)) yield return $"epsilon: {Epsilon.ToString(CultureInfo.InvariantCulture)} must be positive";
-        if (!(Momentum is >= 0 and < 1)) yield return $"momentum: {Momentum.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
-        if (!(WeightDecay >= 0)) yield return $"weight decay: {WeightDecay.ToString(CultureInfo.InvariantCulture)} must be >= 0";
-        if (EarlyEpochs < 0) yield return $"--early-epochs: {EarlyEpochs} must be >= 0";
+            if (h < 1 || h > 65536) yield return $"{Settings.Mention(Settings.Hidden)}: layer width {h} is out of range; accepted: 1..65536";
+        if (Activation is not ("relu" or "tanh")) yield return $"{Settings.Mention(Settings.Activation)}: '{Activation}' is not known; accepted: relu, tanh";
+        if (Epochs < 1 || Epochs > 1_000_000) yield return $"{Settings.Mention(Settings.Epochs)}: {Epochs} is out of range; accepted: 1..1000000";
+        if (BatchSize < 1) yield return $"{Settings.Mention(Settings.BatchSize)}: {BatchSize} is out of range; accepted: >= 1";
+        if (Optimizer is not ("adam" or "sgd")) yield return $"{Settings.Mention(Settings.Optimizer)}: '{Optimizer}' is not known; accepted: adam, sgd";
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"{Settings.Mention(Settings.LearningRate)}: {LearningRate.ToString(CultureInfo.InvariantCulture)} must be a positive number";
+        if (!(Beta1 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta1)}: {Beta1.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(Beta2 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta2)}: {Beta2.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(Epsilon > 0)) yield return $"{Settings.Mention(Settings.Epsilon)}: {Epsilon.ToString(CultureInfo.InvariantCulture)} must be positive";
+        if (!(Momentum is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Momentum)}: {Momentum.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
+        if (!(WeightDecay >= 0)) yield return $"{Settings.Mention(Settings.WeightDecay)}: {WeightDecay.ToString(CultureInfo.InvariantCulture)} must be >= 0";
+        if (EarlyEpochs < 0) yield return $"{Settings.Mention(Settings.EarlyEpochs)}: {EarlyEpochs} must be >= 0";
     }
 }
 
@@ -71,9 +71,9 @@ internal sealed record DiagnosticsSpec
 
     public IEnumerable<string> Problems()
     {
-        if (GradientSchedule is not ("every" or "log")) yield return $"--gradient-schedule: '{GradientSchedule}' is not known; accepted: every, log";
-        if (RepresentationRows < 10) yield return $"--representation-rows: {RepresentationRows} is too small; accepted: >= 10";
-        if (DynamicsFrom is not ("eval" or "training")) yield return $"--dynamics-from: '{DynamicsFrom}' is not known; accepted: eval, training";
+        if (GradientSchedule is not ("every" or "log")) yield return $"{Settings.Mention(Settings.GradientSchedule)}: '{GradientSchedule}' is not known; accepted: every, log";
+        if (RepresentationRows < 10) yield return $"{Settings.Mention(Settings.RepresentationRows)}: {RepresentationRows} is too small; accepted: >= 10";
+        if (DynamicsFrom is not ("eval" or "training")) yield return $"{Settings.Mention(Settings.DynamicsFrom)}: '{DynamicsFrom}' is not known; accepted: eval, training";
     }
 }
 
@@ -133,14 +133,14 @@ internal sealed record StudySpec
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Data.Count == 0) problems.Add("--data: no dataset given");
-        if (Protocols.Count == 0) problems.Add("--protocol: no protocol given");
+        if (Data.Count == 0) problems.Add($"{Settings.Mention(Settings.Data)}: no dataset given");
+        if (Protocols.Count == 0) problems.Add($"{Settings.Mention(Settings.Protocols)}: no protocol given");
         foreach (var ir in Irs)
-            if (!(ir >= 1) || double.IsInfinity(ir)) problems.Add($"--ir: {ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1");
+            if (!(ir >= 1) || double.IsInfinity(ir)) problems.Add($"{Settings.Mention(Settings.Irs)}: {ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1");
         foreach (var cell in Grid)
-            if (cell.Minority < 1 || cell.Majority < 1) problems.Add($"--grid: {cell.Minority}x{cell.Majority} needs positive counts");
-        if (Seeds < 1 || Seeds > 10_000) problems.Add($"--seeds: {Seeds} is out of range; accepted: 1..10000");
-        if (Seed < 0) problems.Add($"--seed: {Seed} must be >= 0");
+            if (cell.Minority < 1 || cell.Majority < 1) problems.Add($"{Settings.Mention(Settings.Grid)}: {cell.Minority}x{cell.Majority} needs positive counts");
+        if (Seeds < 1 || Seeds > 10_000) problems.Add($"{Settings.Mention(Settings.Seeds)}: {Seeds} is out of range; accepted: 1..10000");
+        if (Seed < 0) problems.Add($"{Settings.Mention(Settings.Seed)}: {Seed} must be >= 0");
         problems.AddRange(Model.Problems());
         problems.AddRange(Diagnostics.Problems());
         return problems;
@@ -156,16 +156,16 @@ internal sealed record StudySpec
 
     public static StudySpec FromJsonFile(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"--config: {path}: no such file");
+        if (!File.Exists(path)) throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: no such file");
         try
         {
             return JsonSerializer.Deserialize<StudySpec>(File.ReadAllText(path), Json)
-                ?? throw new UsageException($"--config: {path}: the file holds null, expected a study object");
+                ?? throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: the file holds null, expected a study object");
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } l ? $":{l + 1}" + (e.BytePositionInLine is { } c ? $":{c + 1}" : "") : "";
-            throw new UsageException($"--config: {path}{where}: {FirstSentence(e.Message)}");
+            throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}{where}: {FirstSentence(e.Message)}");
         }
     }
 

@@ -29,7 +29,7 @@ internal static partial class DatasetCatalog
             {
                 var files = FolderDatasets(item);
                 if (files.Count == 0)
-                    throw new UsageException($"--data: {item}: the folder holds no dataset file ({string.Join(", ", Extensions)})");
+                    throw new UsageException(Settings.Data, $"{item}: the folder holds no dataset file ({string.Join(", ", Extensions)})");
                 sources.AddRange(files.Select(f => new DatasetSource(f, f, null)));
             }
             else if (File.Exists(item))
@@ -38,7 +38,7 @@ internal static partial class DatasetCatalog
             }
             else
             {
-                throw new UsageException($"--data: {item}: no such file or folder (or use 'synthetic')");
+                throw new UsageException(Settings.Data, $"{item}: no such file or folder (or use 'synthetic')");
             }
         }
         return sources;

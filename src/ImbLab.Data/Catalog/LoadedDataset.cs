@@ -68,10 +68,10 @@ internal sealed class LoadedDataset
         {
             case SplitKind.Keel:
                 if (source.FilePath is null)
-                    throw new UsageException("--split keel: synthetic data has no KEEL partitions; use holdout or kfold");
+                    throw new UsageException(Settings.Split, "keel: synthetic data has no KEEL partitions; use holdout or kfold");
                 var folds = KeelPartitions.Find(source.FilePath);
                 if (folds.Count == 0)
-                    throw new UsageException($"--split keel: {source.FilePath}: no KEEL partition files beside it (expected {whole.Name}-5-1tra.dat ... {whole.Name}-5-5tst.dat)");
+                    throw new UsageException(Settings.Split, $"keel: {source.FilePath}: no KEEL partition files beside it (expected {whole.Name}-5-1tra.dat ... {whole.Name}-5-5tst.dat)");
                 for (var k = 0; k < folds.Count; k++)
                 {
                     var (table, train, test) = KeelPartitions.LoadFold(folds[k].Train, folds[k].Test, options);
@@ -90,7 +90,7 @@ internal sealed class LoadedDataset
                 splits.AddRange(Splitter.RepeatedStratifiedKFold(whole.Labels, split.Folds, split.Repeats, splitSeed).Select(s => new SplitData(whole, s)));
                 break;
             default:
-                throw new UsageException($"--split: '{split}' is not supported");
+                throw new UsageException(Settings.Split, $"'{split}' is not supported");
         }
         return new LoadedDataset(source, whole, fingerprint, details, splits);
     }

@@ -21,7 +21,7 @@ internal static class PredictionsFile
 {
     public static Predictions Read(string path, string labelColumn = "label", string? scoreColumn = null, string? positive = null)
     {
-        if (!File.Exists(path)) throw new UsageException($"--predictions: {path}: no such file");
+        if (!File.Exists(path)) throw new UsageException(Settings.Predictions, $"{path}: no such file");
         // The same CSV reader as for datasets: delimiter detection, quoting, and file:line:column errors.
         var table = TableReader.Read(path, new ReadOptions(labelColumn));
         var header = table.Attributes.Select(a => a.Name).ToArray();
@@ -109,7 +109,7 @@ internal static class PredictionsFile
         }
         var positiveClass = positive is null ? Counts(labels, c).Minority()
             : classNames.IndexOf(positive) is var pc and >= 0 ? pc
-            : throw new UsageException($"--positive: '{positive}' is not a class; classes are {string.Join(", ", classNames)}");
+            : throw new UsageException(Settings.Positive, $"'{positive}' is not a class; classes are {string.Join(", ", classNames)}");
         return new Predictions(classNames, labels, probabilities, loss, positiveClass, "class probabilities");
     }
 

@@ -15,12 +15,12 @@ internal static class BinaryTrainingPart
     {
         if (counts.Count != 2)
             throw new InfeasibleException(
-                $"{ProtocolSettings.Protocols}: {protocol} needs exactly 2 classes; the training part has {counts.Count} ({ProtocolText.JoinCounts(counts)}); " +
+                $"{Settings.Mention(Settings.Protocols)}: {protocol} needs exactly 2 classes; the training part has {counts.Count} ({ProtocolText.JoinCounts(counts)}); " +
                 "only natural works with another number of classes");
         var (mi, ma) = Roles(counts);
         if (counts[mi] == 0)
             throw new InfeasibleException(
-                $"{ProtocolSettings.Protocols}: {protocol} needs rows of both classes; the training part has {ProtocolText.JoinCounts(counts)}");
+                $"{Settings.Mention(Settings.Protocols)}: {protocol} needs rows of both classes; the training part has {ProtocolText.JoinCounts(counts)}");
         return (counts[mi], counts[ma]);
     }
 

@@ -25,7 +25,7 @@ internal sealed class GridProtocol : IImbalanceProtocol
     private void CheckCells(IReadOnlyList<(int Minority, int Majority)> cells)
     {
         if (cells.Count == 0)
-            throw new UsageException(ProtocolSettings.Grid, $"protocol {Name} needs at least one (minority, majority) cell");
+            throw new UsageException(Settings.Grid, $"protocol {Name} needs at least one (minority, majority) cell");
         var problems = new List<string>();
         var seen = new HashSet<(int, int)>();
         foreach (var cell in cells)
@@ -35,6 +35,6 @@ internal sealed class GridProtocol : IImbalanceProtocol
             else if (!seen.Add(cell)) problems.Add($"cell {level} is listed twice");
         }
         if (problems.Count > 0)
-            throw new UsageException(ProtocolSettings.Grid, string.Join("; ", problems));
+            throw new UsageException(Settings.Grid, string.Join("; ", problems));
     }
 }

@@ -19,6 +19,6 @@ internal sealed class ImbalanceLevels(IReadOnlyList<double> irs, IReadOnlyList<(
     public void RefuseCells(string protocol)
     {
         if (Cells.Count > 0)
-            throw new UsageException(ProtocolSettings.Grid, $"cells are only used by protocol grid, not by {protocol}");
+            throw new UsageException(Settings.Grid, $"cells are only used by protocol grid, not by {protocol}");
     }
 }

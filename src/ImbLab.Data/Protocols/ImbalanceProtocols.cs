@@ -23,6 +23,6 @@ internal static class ImbalanceProtocols
         var t = name.Trim();
         foreach (var protocol in All)
             if (string.Equals(protocol.Name, t, StringComparison.OrdinalIgnoreCase)) return protocol;
-        throw new UsageException(ProtocolSettings.Protocols, $"'{name}' is not a protocol; accepted: {string.Join(", ", Names)}");
+        throw new UsageException(Settings.Protocols, $"'{name}' is not a protocol; accepted: {string.Join(", ", Names)}");
     }
 }

@@ -33,7 +33,7 @@ internal abstract class IrProtocol : IImbalanceProtocol
     private void CheckIrs(IReadOnlyList<double> irs)
     {
         if (irs.Count == 0)
-            throw new UsageException(ProtocolSettings.Irs, $"protocol {Name} needs at least one imbalance ratio");
+            throw new UsageException(Settings.Irs, $"protocol {Name} needs at least one imbalance ratio");
         var problems = new List<string>();
         var seen = new HashSet<double>();
         foreach (var ir in irs)
@@ -42,6 +42,6 @@ internal abstract class IrProtocol : IImbalanceProtocol
             else if (!seen.Add(ir)) problems.Add($"IR {ProtocolText.Num(ir)} is listed twice");
         }
         if (problems.Count > 0)
-            throw new UsageException(ProtocolSettings.Irs, $"{string.Join("; ", problems)} (protocol {Name})");
+            throw new UsageException(Settings.Irs, $"{string.Join("; ", problems)} (protocol {Name})");
     }
 }

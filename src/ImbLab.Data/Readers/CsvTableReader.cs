@@ -73,7 +73,7 @@ internal sealed class CsvTableReader : ITableReader
         }
         if (!declaredNominal[label] && LooksContinuous(classNames, rows.Count))
             throw new DataFileException(path, headerLine, label + 1,
-                $"label column {ReaderText.Quote(names[label])} looks continuous: {classNames.Count} distinct numeric values in {rows.Count} rows; give the label column with --label-column (or, if these numbers are class codes, declare it with --nominal)");
+                $"label column {ReaderText.Quote(names[label])} looks continuous: {classNames.Count} distinct numeric values in {rows.Count} rows; give the label column with {Settings.Mention(Settings.LabelColumn)}"umn (or, if these numbers are class codes, declare it with --nominal)");
 
         var inputs = Enumerable.Range(0, width).Where(j => j != label).ToArray();
         var attributes = new AttributeInfo[inputs.Length];
@@ -167,7 +167,7 @@ internal sealed class CsvTableReader : ITableReader
         var total = numbers + others.Count;
         return new DataFileException(path, rowLines[others[0]], column + 1,
             $"{kind} value {ReaderText.Quote(first)} for numeric attribute {ReaderText.Quote(name)}: {numbers} of its {total} non-missing cells are finite numbers and {others.Count} {(others.Count == 1 ? "is" : "are")} not ({listed}{more}); " +
-            $"accepted: finite numbers, or empty, ?, NA, NaN or <null> for a missing value; if the column is categorical, declare it with --nominal {ReaderText.Quote(name)}");
+            $"accepted: finite numbers, or empty, ?, NA, NaN or <null> for a missing value; if the column is categorical, declare it with {Settings.Mention(Settings.Nominal)} {ReaderText.Quote(name)}");
     }
 
     internal static bool IsMissing(string value) =>

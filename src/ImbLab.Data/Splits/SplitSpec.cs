@@ -20,7 +20,6 @@ internal enum SplitKind
 /// </summary>
 internal sealed record SplitSpec(SplitKind Kind, double TestFraction, int Folds, int Repeats)
 {
-    public const string OptionName = "--split";
     public const string AcceptedForms =
         "holdout, holdout:F (0 < F < 1), kfold, kfold:K (K >= 2), repeated-kfold:KxR (K >= 2, R >= 1), keel";
 
@@ -66,7 +65,7 @@ internal sealed record SplitSpec(SplitKind Kind, double TestFraction, int Folds,
             case "keel" when arg is null:
                 return Keel();
         }
-        throw new UsageException($"{OptionName}: '{text}' is not a split; accepted: {AcceptedForms}");
+        throw new UsageException(Settings.Split, $"'{text}' is not a split; accepted: {AcceptedForms}");
     }
 
     /// <summary>The shortest text <see cref="Parse"/> turns back into this spec.</summary>

@@ -71,7 +71,7 @@ internal sealed class StudyPlan
         spec.Validate();
         var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
         if (protocols.Contains(ImbalanceProtocols.Grid) && spec.Grid.Count == 0)
-            throw new UsageException("--protocol grid needs --grid cells, e.g. --grid 10x100,20x100,20x200");
+            throw new UsageException(Settings.Grid, "protocol grid needs cells (minority x majority counts), e.g. 10x100,20x100,20x200");
         var split = SplitSpec.Parse(spec.Split);
         var studyJson = spec.ToJson();
         var studyId = Hash(studyJson)[..16];
@@ -105,7 +105,7 @@ internal sealed class StudyPlan
                     catch (InfeasibleException e)
                     {
                         var fold = dataset.Splits.Count > 1 ? $" (split repeat {dataSplit.Repeat}, fold {dataSplit.Fold})" : "";
-                        throw new InfeasibleException($"{source.Display}{fold}: {e.Message}");
+                        throw new InfeasibleException($"{source.Display}{fold}: {e.Template}");
                     }
                     foreach (var target in targets)
                     {

@@ -41,7 +41,7 @@ internal sealed class StudyRunner
 
     public StudyRunner(int threads, int groupSize = 0)
     {
-        if (threads < 1) throw new UsageException($"--threads: {threads} must be >= 1");
+        if (threads < 1) throw new UsageException(Settings.Threads, $"{threads} must be >= 1");
         _threads = threads;
         _groupSize = groupSize > 0 ? groupSize : Math.Max(8, 4 * threads);
     }
