@@ -38,7 +38,7 @@ internal static unsafe class KernelProbe
         Report("dX L3 32x64 k2", 2.0 * 32 * 2 * 64, () => Kernels.Gemm(KernelPath.Intrinsics, z.Pointer, 8, 1, p.Pointer, 64, y2.Pointer, 64, 32, 64, 2, null, Epilogue.ReluMask, y.Pointer));
         Report("colsums 32x64", 32 * 64, () => Kernels.ColumnSums(KernelPath.Intrinsics, y.Pointer, 64, 32, 64, g.Pointer));
         var labels = new int[32];
-        Report("softmax CE 32x2", 32 * 2, () => MlpTrainer.SoftmaxCrossEntropy(z.Pointer, x.Pointer, 8, 2, 32, labels));
+        Report("softmax CE 32x2", 32 * 2, () => SoftmaxCrossEntropy.Instance.Mean(new LossBatch(z.Pointer, x.Pointer, 8, 2, 32, labels, 0)));
         Report("train step W", 2.0 * 32 * 8832 * 3, () => w.Step());
         Report("eval 4174 rows W", 2.0 * 4174 * 8832, w.Evaluate, 200);
         return 0;

@@ -24,7 +24,7 @@ internal sealed class ClassGradients
     /// <summary>n_c: rows of each class.</summary>
     public int[] Counts { get; }
 
-    /// <summary>(1/n_c) sum of the class's cross-entropy; NaN for a class with no rows.</summary>
+    /// <summary>(1/n_c) sum of the class's loss (<see cref="ILoss.Sum"/>); NaN for a class with no rows.</summary>
     public double[] MeanLoss { get; }
 
     /// <summary>
@@ -40,7 +40,7 @@ internal sealed class ClassGradients
 /// <summary>
 /// Every class's mean-loss gradient over a whole dataset in one forward+backward sweep. Rows are grouped by class
 /// (stable counting sort) and processed in chunks that never straddle a class, each row's output delta scaled by
-/// 1/n_c, so each chunk's weight-gradient GEMM (dW = delta^T x, the sum over its rows) belongs to one class and is
+/// 1/n_c by the probe's <see cref="ILoss"/> (softmax cross-entropy unless given), so each chunk's weight-gradient GEMM (dW = delta^T x, the sum over its rows) belongs to one class and is
 /// added to that class's accumulator. The logits of every row come out on the way. One probe per thread; it owns
 /// its scratch and allocates nothing after the first call with the largest row count.
 /// </summary>
@@ -52,6 +52,7 @@ internal sealed unsafe class ClassGradientProbe
     private readonly MlpShape _shape;
     private readonly Layout _layout;
     private readonly int _chunk;
+    private readonly ILoss _loss;
     private readonly AlignedBuffer _parameters;
     private readonly AlignedBuffer _transposed;
     private readonly AlignedBuffer _scratch;
@@ -68,12 +69,12 @@ internal sealed unsafe class ClassGradientProbe
     private long _packedVersion = -1;
     private KernelPath _packedPath;
 
-    public ClassGradientProbe(MlpShape shape) : this(shape, DefaultChunkRows)
+    public ClassGradientProbe(MlpShape shape, ILoss? loss = null) : this(shape, DefaultChunkRows, loss)
     {
     }
 
     /// <summary>A probe with another chunk size (tests: results must not depend on it beyond float rounding).</summary>
-    internal ClassGradientProbe(MlpShape shape, int chunkRows)
+    internal ClassGradientProbe(MlpShape shape, int chunkRows, ILoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var problems = shape.Validate();
@@ -82,6 +83,7 @@ internal sealed unsafe class ClassGradientProbe
         _shape = shape;
         _layout = new Layout(shape);
         _chunk = chunkRows;
+        _loss = loss ?? SoftmaxCrossEntropy.Instance;
         _parameters = new AlignedBuffer(_layout.PaddedLength);
         _transposed = new AlignedBuffer(_layout.TransposedLength);
         _scratch = new AlignedBuffer(_layout.PaddedLength);
@@ -106,19 +108,19 @@ internal sealed unsafe class ClassGradientProbe
     /// <summary>
     /// Per-class gradients of <paramref name="model"/> over <paramref name="rows"/> rows (features row-major, rows x Inputs;
     /// labels 0..Classes-1); <paramref name="logits"/> (rows x Classes) receives every row's logits, as Predict gives them.
-    /// Returns this probe's result object, overwritten by the next call.
+    /// The loss is taken as at <paramref name="epoch"/>. Returns this probe's result object, overwritten by the next call.
     /// </summary>
-    public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits) =>
-        Compute(model, features, labels, rows, logits, null);
+    public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits, int epoch = 0) =>
+        Compute(model, features, labels, rows, logits, null, epoch);
 
     /// <summary>
-    /// As <see cref="Compute(Mlp, ReadOnlySpan{float}, ReadOnlySpan{int}, int, Span{float})"/>, and <paramref name="hidden"/>[l]
+    /// As <see cref="Compute(Mlp, ReadOnlySpan{float}, ReadOnlySpan{int}, int, Span{float}, int)"/>, and <paramref name="hidden"/>[l]
     /// (when given; rows x Hidden[l]) receives hidden layer l's output as <see cref="Mlp.PredictWithHidden"/> gives it, from the
     /// same forward pass: an epoch end that wants both pays for one forward pass over the training rows, not two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ClassGradients Compute(Mlp model, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, int rows, Span<float> logits,
-        IReadOnlyList<float[]>? hidden)
+        IReadOnlyList<float[]>? hidden, int epoch = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.Shape.Equals(_shape)) throw new ArgumentException($"the model is {model.Shape}; this probe was made for {_shape}", nameof(model));
@@ -175,7 +177,7 @@ internal sealed unsafe class ClassGradientProbe
                 var z = _outputs[last].Span;
                 for (var r = 0; r < size; r++) z.Slice(r * ldz, classes).CopyTo(logits.Slice(members[r] * classes, classes));
                 if (hidden is not null) ScatterHidden(hidden, members, size);
-                _lossSums[c] += MlpTrainer.SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, ldz, classes, size, _chunkLabels, scale);
+                _lossSums[c] += _loss.Sum(new LossBatch(_outputs[last].Pointer, _deltas[last].Pointer, ldz, classes, size, _chunkLabels, epoch), scale);
                 // The first chunk writes the class's accumulator directly; later ones go through scratch and are added.
                 var target = done == 0 ? _accumulators[c] : _scratch;
                 BackwardPass.Run(path, _layout, _parameters.Pointer, _input.Pointer, _outputs, _deltas, size, target.Pointer);

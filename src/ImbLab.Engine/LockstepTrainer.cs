@@ -1,9 +1,11 @@
 using System.Runtime.ExceptionServices;
-using ImbLab.Core;
 
 namespace ImbLab.Engine;
 
-/// <summary>One model's training run: data, optimizer, schedule and the observer that sees its checkpoints.</summary>
+/// <summary>
+/// One model's training run: data, optimizer, schedule and the observer that sees its checkpoints. The loss and the
+/// batch sampler default to softmax cross-entropy on batches reshuffled every epoch.
+/// </summary>
 internal sealed record TrainingJob(
     Mlp Model,
     float[] Features,
@@ -16,7 +18,9 @@ internal sealed record TrainingJob(
     int EarlyEpochs,
     ITrainingObserver Observer)
 {
-    public int StepsPerEpoch => (Rows + BatchSize - 1) / BatchSize;
+    public ILoss Loss { get; init; } = SoftmaxCrossEntropy.Instance;
+
+    public IBatchSampler Sampler { get; init; } = ReshuffledBatches.Instance;
 
     public IReadOnlyList<string> Validate()
     {
@@ -26,6 +30,8 @@ internal sealed record TrainingJob(
         if (Labels is null) problems.Add("Labels is null");
         if (Optimizer is null) problems.Add("Optimizer is null");
         else problems.AddRange(Optimizer.Validate());
+        if (Loss is null) problems.Add("Loss is null");
+        if (Sampler is null) problems.Add("Sampler is null");
         if (Observer is null) problems.Add("Observer is null");
         if (Rows < 1) problems.Add($"Rows is {Rows}; at least 1 is required");
         if (Epochs < 0) problems.Add($"Epochs is {Epochs}; accepted: 0 or more");
@@ -116,22 +122,27 @@ internal static class LockstepTrainer
 
     private static void Run(TrainingJob job, CancellationToken cancellationToken)
     {
-        var trainer = new MlpTrainer(job.Model, job.Optimizer, Math.Min(job.BatchSize, job.Rows));
-        var schedule = CheckpointSchedule.LogSpaced(job.StepsPerEpoch, job.EarlyEpochs);
+        var labels = job.Labels.AsSpan(0, job.Rows);
+        var classCounts = new int[job.Model.Shape.Classes];
+        foreach (var y in labels) classCounts[y]++;
+        var frame = new SamplingFrame(labels, classCounts, job.BatchSize, job.ShuffleSeed);
+        var epochRows = job.Sampler.EpochRows(frame);
+        if (epochRows < 1) throw new InvalidOperationException($"the sampler visits {epochRows} rows per epoch; at least 1 is required");
+        var order = new int[epochRows];
+        var trainer = new MlpTrainer(job.Model, job.Optimizer, Math.Min(job.BatchSize, epochRows), job.Loss);
+        var schedule = CheckpointSchedule.LogSpaced((epochRows + job.BatchSize - 1) / job.BatchSize, job.EarlyEpochs);
         var batchObserver = job.Observer as IBatchObserver;
-        var order = new int[job.Rows];
         var step = 0;
         trainer.Publish();
         job.Model.ClearLastUpdate();
         job.Observer.OnCheckpoint(schedule.At(0), job.Model);
         for (var epoch = 0; epoch < job.Epochs; epoch++)
         {
-            for (var i = 0; i < order.Length; i++) order[i] = i;
-            new Rng(Rng.Derive(job.ShuffleSeed, "shuffle", epoch)).Shuffle(order.AsSpan());
-            for (var start = 0; start < job.Rows; start += job.BatchSize)
+            job.Sampler.Fill(frame, epoch, order);
+            for (var start = 0; start < epochRows; start += job.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, Math.Min(job.BatchSize, job.Rows - start));
+                var batch = order.AsSpan(start, Math.Min(job.BatchSize, epochRows - start));
                 // Only a step that ends on a checkpoint needs the parameters before it, for the model's LastUpdate.
                 var observed = schedule.Contains(step + 1);
                 if (observed) trainer.RememberParameters();

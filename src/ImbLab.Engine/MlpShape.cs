@@ -60,33 +60,3 @@ internal sealed record MlpShape(int Inputs, IReadOnlyList<int> Hidden, int Class
         return h.ToHashCode();
     }
 }
-
-internal enum OptimizerKind
-{
-    Adam,
-    Sgd,
-}
-
-/// <summary>Optimizer hyper-parameters with PyTorch's meaning (torch.optim.Adam / torch.optim.SGD).</summary>
-internal sealed record OptimizerSettings(
-    OptimizerKind Kind = OptimizerKind.Adam,
-    double LearningRate = 1e-3,
-    double Beta1 = 0.9,
-    double Beta2 = 0.999,
-    double Epsilon = 1e-8,
-    double Momentum = 0.9,
-    double WeightDecay = 0.0)
-{
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (!Enum.IsDefined(Kind)) problems.Add($"Kind is {(int)Kind}; accepted: Adam, Sgd");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) problems.Add($"LearningRate is {LearningRate}; a finite value > 0 is required");
-        if (!(Beta1 >= 0 && Beta1 < 1)) problems.Add($"Beta1 is {Beta1}; accepted: [0, 1)");
-        if (!(Beta2 >= 0 && Beta2 < 1)) problems.Add($"Beta2 is {Beta2}; accepted: [0, 1)");
-        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) problems.Add($"Epsilon is {Epsilon}; a finite value > 0 is required");
-        if (!(Momentum >= 0 && Momentum < 1)) problems.Add($"Momentum is {Momentum}; accepted: [0, 1)");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) problems.Add($"WeightDecay is {WeightDecay}; a finite value >= 0 is required");
-        return problems;
-    }
-}

@@ -3,13 +3,13 @@ using System.Runtime.CompilerServices;
 namespace ImbLab.Engine;
 
 /// <summary>
-/// Trains one <see cref="Mlp"/>: owns the padded working parameters, the optimizer state and every scratch
+/// Trains one <see cref="Mlp"/>: owns the padded working parameters, the optimizer (and its state) and every scratch
 /// buffer, so a training step allocates nothing. The working copy is the truth while training; it is written
 /// back to the model by <see cref="Publish"/> (and by <see cref="Step"/>), and re-read whenever the model's
 /// <see cref="Mlp.Version"/> shows someone else changed it.
 /// </summary>
 /// <remarks>
-/// The backward pass starts from per-sample output deltas (softmax - onehot) / rows, one row per sample, and
+/// The backward pass starts from per-sample output deltas (the <see cref="ILoss"/>'s d loss / d logits), one row per sample, and
 /// every delta stays per-sample until the weight-gradient GEMMs (dW = delta^T x, a sum over rows with k = rows).
 /// A per-class gradient therefore fits in the same sweep: gather the rows in class order, and each class is a
 /// contiguous row range whose dW is the same GEMM over that range; <see cref="ClassGradientProbe"/> does this.
@@ -19,12 +19,11 @@ namespace ImbLab.Engine;
 internal sealed unsafe class MlpTrainer
 {
     private readonly Layout _layout;
-    private readonly OptimizerSettings _optimizer;
+    private readonly IOptimizer _optimizer;
+    private readonly ILoss _loss;
     private readonly AlignedBuffer _parameters;
     private readonly AlignedBuffer _transposed;
     private readonly AlignedBuffer _gradient;
-    private readonly AlignedBuffer _state1;
-    private readonly AlignedBuffer? _state2;
     private AlignedBuffer _input = null!;
     private AlignedBuffer[] _outputs = null!;
     private AlignedBuffer[] _deltas = null!;
@@ -34,20 +33,20 @@ internal sealed unsafe class MlpTrainer
     private int _capacity;
     private long _syncedVersion = -1;
 
-    public MlpTrainer(Mlp model, OptimizerSettings optimizer, int batchCapacity = 64)
+    /// <summary>A trainer minimising <paramref name="loss"/> (softmax cross-entropy when null) with a fresh optimizer made from <paramref name="optimizer"/>.</summary>
+    public MlpTrainer(Mlp model, OptimizerSettings optimizer, int batchCapacity = 64, ILoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         var problems = optimizer.Validate();
         if (problems.Count > 0) throw new ArgumentException($"invalid optimizer settings: {string.Join("; ", problems)}", nameof(optimizer));
         Model = model;
-        _optimizer = optimizer;
         _layout = model.Layout;
+        _optimizer = optimizer.Create(_layout.PaddedLength);
+        _loss = loss ?? SoftmaxCrossEntropy.Instance;
         _parameters = new AlignedBuffer(_layout.PaddedLength);
         _transposed = new AlignedBuffer(_layout.TransposedLength);
         _gradient = new AlignedBuffer(_layout.PaddedLength);
-        _state1 = new AlignedBuffer(_layout.PaddedLength);
-        if (optimizer.Kind == OptimizerKind.Adam) _state2 = new AlignedBuffer(_layout.PaddedLength);
         EnsureCapacity(Math.Max(1, batchCapacity));
         Pull();
     }
@@ -55,31 +54,31 @@ internal sealed unsafe class MlpTrainer
     public Mlp Model { get; }
 
     /// <summary>Optimizer updates applied so far.</summary>
-    public int Steps { get; private set; }
+    public int Steps => _optimizer.Steps;
 
     private KernelPath Path => Kernels.Resolve(Model.KernelPath);
 
     /// <summary>
-    /// Mean softmax cross-entropy of the batch at the model's current parameters, and its gradient with
-    /// respect to every parameter in the flat order W0, b0, W1, b1, ... (weight decay not included).
+    /// The loss (<see cref="ILoss.Mean"/>, at <paramref name="epoch"/>) of the batch at the model's current parameters, and its
+    /// gradient with respect to every parameter in the flat order W0, b0, W1, b1, ... (weight decay not included).
     /// </summary>
-    public double LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows, Span<float> gradient)
+    public double LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows, Span<float> gradient, int epoch = 0)
     {
         if (gradient.Length != _layout.CanonicalLength)
             throw new ArgumentException($"gradient has {gradient.Length} values; the model has {_layout.CanonicalLength} parameters", nameof(gradient));
         LoadBatch(x, y, rows);
         Pull();
-        var loss = ForwardBackward(rows);
+        var loss = ForwardBackward(rows, epoch);
         _layout.Unpack(_gradient.Span, gradient);
         return loss;
     }
 
-    /// <summary>One optimizer update on the given batch; returns the batch loss before the update. The model is updated.</summary>
-    public double Step(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows)
+    /// <summary>One optimizer update on the given batch (as in <paramref name="epoch"/>); returns the batch loss before the update. The model is updated.</summary>
+    public double Step(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows, int epoch = 0)
     {
         LoadBatch(x, y, rows);
         Pull();
-        var loss = ForwardBackward(rows);
+        var loss = ForwardBackward(rows, epoch);
         RememberParameters();
         Update();
         PublishWithUpdate();
@@ -108,7 +107,7 @@ internal sealed unsafe class MlpTrainer
             _labels[r] = labels[row];
         }
         Pull();
-        var loss = ForwardBackward(rows);
+        var loss = ForwardBackward(rows, epoch);
         if (observer is not null) ShowBatch(observer, rowIndices, epoch);
         Update();
         return loss;
@@ -195,64 +194,24 @@ internal sealed unsafe class MlpTrainer
         _labels = new int[_capacity];
     }
 
-    /// <summary>Forward, loss, and the full gradient into the padded gradient buffer. Returns the mean loss.</summary>
+    /// <summary>Forward, loss, and the full gradient into the padded gradient buffer. Returns the batch loss.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double ForwardBackward(int rows)
+    private double ForwardBackward(int rows, int epoch)
     {
         var path = Path;
         var layout = _layout;
         var p = _parameters.Pointer;
         ForwardPass.Run(path, layout, p, _transposed.Pointer, _input.Pointer, layout.InPadded[0], rows, _outputs);
         var last = layout.LayerCount - 1;
-        var loss = SoftmaxCrossEntropy(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows, _labels);
+        var loss = _loss.Mean(new LossBatch(_outputs[last].Pointer, _deltas[last].Pointer, layout.OutPadded[last], layout.Out[last], rows, _labels, epoch));
         BackwardPass.Run(path, layout, p, _input.Pointer, _outputs, _deltas, rows, _gradient.Pointer);
         return loss;
-    }
-
-    /// <summary>Mean cross-entropy of the rows, and the output deltas (softmax - onehot) / rows; padding columns get 0.</summary>
-    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels) =>
-        SoftmaxCrossEntropy(logits, delta, ld, classes, rows, labels, 1.0 / rows) / rows;
-
-    /// <summary>Summed cross-entropy of the rows, and the output deltas (softmax - onehot) * deltaScale; padding columns get 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double SoftmaxCrossEntropy(float* logits, float* delta, int ld, int classes, int rows, int[] labels, double deltaScale)
-    {
-        double total = 0;
-        Span<double> e = stackalloc double[classes];
-        for (var r = 0; r < rows; r++)
-        {
-            var z = logits + r * ld;
-            var d = delta + r * ld;
-            double max = z[0];
-            for (var c = 1; c < classes; c++) max = Math.Max(max, z[c]);
-            double sum = 0;
-            for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
-            var y = labels[r];
-            total += Math.Log(sum) + max - z[y];
-            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * deltaScale);
-            for (var c = classes; c < ld; c++) d[c] = 0f;
-        }
-        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
-        Steps++;
-        var o = _optimizer;
-        var p = _parameters.Pointer;
-        var n = _layout.PaddedLength;
-        if (o.Kind == OptimizerKind.Adam)
-        {
-            var bc1 = 1 - Math.Pow(o.Beta1, Steps);
-            var bc2 = 1 - Math.Pow(o.Beta2, Steps);
-            Kernels.Adam(Path, p, _gradient.Pointer, _state1.Pointer, _state2!.Pointer, n, (float)o.Beta1, (float)o.Beta2,
-                (float)(o.LearningRate / bc1), (float)Math.Sqrt(bc2), (float)o.Epsilon, (float)o.WeightDecay);
-        }
-        else
-        {
-            Kernels.Sgd(Path, p, _gradient.Pointer, _state1.Pointer, n, (float)o.LearningRate, (float)o.Momentum, (float)o.WeightDecay, Steps == 1);
-        }
-        _layout.Transpose(Path, p, _transposed.Pointer);
+        _optimizer.Step(Path, _parameters.Pointer, _gradient.Pointer);
+        _layout.Transpose(Path, _parameters.Pointer, _transposed.Pointer);
     }
 }

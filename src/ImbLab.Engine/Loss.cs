@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+
+namespace ImbLab.Engine;
+
+/// <summary>
+/// One batch (or probe chunk) as the loss sees it: the last layer's logits, row r at <c>Logits + r * Stride</c>
+/// with <see cref="Classes"/> real columns and padding up to the stride, and where the output deltas go (same layout).
+/// </summary>
+internal readonly unsafe ref struct LossBatch(float* logits, float* deltas, int stride, int classes, int rows, ReadOnlySpan<int> labels, int epoch)
+{
+    public float* Logits { get; } = logits;
+
+    public float* Deltas { get; } = deltas;
+
+    public int Stride { get; } = stride;
+
+    public int Classes { get; } = classes;
+
+    public int Rows { get; } = rows;
+
+    /// <summary>The rows' labels, 0..Classes-1 (at least <see cref="Rows"/> of them).</summary>
+    public ReadOnlySpan<int> Labels { get; } = labels;
+
+    /// <summary>The training epoch the batch belongs to: losses that change during training (deferred re-weighting) key on it.</summary>
+    public int Epoch { get; } = epoch;
+}
+
+/// <summary>
+/// The training loss on the logits, called once per batch. Implementations are immutable: per-class state (weights,
+/// margins, logit offsets from class counts) is fixed when the loss is made, and what changes during training is a
+/// function of <see cref="LossBatch.Epoch"/>, so one instance can serve every job on every thread.
+/// </summary>
+internal interface ILoss
+{
+    /// <summary>
+    /// The loss the trainer minimises on the batch, and its deltas d loss / d logits; padding columns get 0.
+    /// For an unweighted loss this is the mean over rows; a weighted loss chooses its own normaliser here.
+    /// </summary>
+    double Mean(in LossBatch batch);
+
+    /// <summary>
+    /// The summed loss of the rows, and each row's deltas d loss_r / d logits_r times <paramref name="deltaScale"/>;
+    /// padding columns get 0. Per-class probes use it with 1/n_c to get each class's mean-loss gradient.
+    /// </summary>
+    double Sum(in LossBatch batch, double deltaScale);
+}
+
+/// <summary>Softmax cross-entropy, computed in double per row from the float logits (log-sum-exp with the row max subtracted).</summary>
+internal sealed class SoftmaxCrossEntropy : ILoss
+{
+    public static SoftmaxCrossEntropy Instance { get; } = new();
+
+    private SoftmaxCrossEntropy()
+    {
+    }
+
+    /// <summary>Mean cross-entropy of the rows, and the output deltas (softmax - onehot) / rows.</summary>
+    public double Mean(in LossBatch batch) => Sum(batch, 1.0 / batch.Rows) / batch.Rows;
+
+    /// <summary>Summed cross-entropy of the rows, and the output deltas (softmax - onehot) * deltaScale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe double Sum(in LossBatch batch, double deltaScale)
+    {
+        var logits = batch.Logits;
+        var delta = batch.Deltas;
+        var ld = batch.Stride;
+        var classes = batch.Classes;
+        var rows = batch.Rows;
+        var labels = batch.Labels;
+        double total = 0;
+        Span<double> e = stackalloc double[classes];
+        for (var r = 0; r < rows; r++)
+        {
+            var z = logits + r * ld;
+            var d = delta + r * ld;
+            double max = z[0];
+            for (var c = 1; c < classes; c++) max = Math.Max(max, z[c]);
+            double sum = 0;
+            for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
+            var y = labels[r];
+            total += Math.Log(sum) + max - z[y];
+            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * deltaScale);
+            for (var c = classes; c < ld; c++) d[c] = 0f;
+        }
+        return total;
+    }
+}
