@@ -211,7 +211,7 @@ internal sealed class TableEncoder
             for (var j = 0; j < width; j++)
                 if (double.IsNaN(table.Cells[r * width + j]))
                     throw new DataFileException(table.SourceOf(r), table.LineNumbers[r], j + 1,
-                        $"missing value for attribute '{table.Attributes[j].Name}'; set {Settings.Mention(Settings.Impute)} to fill missing values with the training mean (numeric) or mode (nominal)");
+                        $"missing value for attribute '{table.Attributes[j].Name}'; use {Settings.Mention(Settings.Impute)} to fill missing values with the training mean (numeric) or mode (nominal)");
     }
 
     /// <summary>

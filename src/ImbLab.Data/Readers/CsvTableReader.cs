@@ -73,7 +73,7 @@ internal sealed class CsvTableReader : ITableReader
         }
         if (!declaredNominal[label] && LooksContinuous(classNames, rows.Count))
             throw new DataFileException(path, headerLine, label + 1,
-                $"label column {ReaderText.Quote(names[label])} looks continuous: {classNames.Count} distinct numeric values in {rows.Count} rows; give the label column with {Settings.Mention(Settings.LabelColumn)}"umn (or, if these numbers are class codes, declare it with --nominal)");
+                $"label column {ReaderText.Quote(names[label])} looks continuous: {classNames.Count} distinct numeric values in {rows.Count} rows; give the label column with {Settings.Mention(Settings.LabelColumn)} (or, if these numbers are class codes, declare it with {Settings.Mention(Settings.Nominal)})");
 
         var inputs = Enumerable.Range(0, width).Where(j => j != label).ToArray();
         var attributes = new AttributeInfo[inputs.Length];

@@ -67,9 +67,9 @@ public sealed class SplitSpecTests
     public void Given_bad_text_When_parsed_Then_usage_error_names_option_value_and_accepted_forms(string text)
     {
         var ex = Assert.Throws<UsageException>(() => SplitSpec.Parse(text));
-        Assert.StartsWith("--split: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("split: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Settings.Split, ex.Setting);
         Assert.Contains($"'{text}'", ex.Message, StringComparison.Ordinal);
         Assert.Contains(SplitSpec.AcceptedForms, ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, ex.ExitCode);
     }
 }

@@ -100,7 +100,8 @@ public sealed class TableEncoderTests
 
         var e = Assert.Throws<DataFileException>(() => TableEncoder.Fit(table, [0, 1, 2], MissingPolicy.Error));
 
-        Assert.Equal("tst.dat:13:1: missing value for attribute 'x'; pass --impute to fill missing values with the training mean (numeric) or mode (nominal)", e.Message);
+        Assert.Equal("tst.dat:13:1: missing value for attribute 'x'; use impute to fill missing values with the training mean (numeric) or mode (nominal)", e.Message);
+        Assert.Equal("tst.dat:13:1: missing value for attribute 'x'; use --impute to fill missing values with the training mean (numeric) or mode (nominal)", ImbLab.Cli.OptionNames.Render(e));
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public abstract class IrProtocolContract : BinaryProtocolContract
     public void GivenGridCells_WhenPlanned_ThenTheGridSettingIsRefused()
     {
         var ex = Assert.Throws<UsageException>(() => Protocol.Plan(Abalone, new ImbalanceLevels([2], [(1, 10)])));
-        Assert.Equal(ProtocolSettings.Grid, ex.Setting);
+        Assert.Equal(Settings.Grid, ex.Setting);
         Assert.Equal($"grid: cells are only used by protocol grid, not by {Name}", ex.Message);
     }
 
@@ -177,10 +177,10 @@ public abstract class IrProtocolContract : BinaryProtocolContract
     public void GivenNoIrOrABadOne_WhenPlanned_ThenTheIrsSettingIsAtFault()
     {
         var none = Assert.Throws<UsageException>(() => Protocol.Plan(Abalone, new ImbalanceLevels([], [])));
-        Assert.Equal(ProtocolSettings.Irs, none.Setting);
+        Assert.Equal(Settings.Irs, none.Setting);
         Assert.Equal($"irs: protocol {Name} needs at least one imbalance ratio", none.Message);
         var bad = Assert.Throws<UsageException>(() => Protocol.Plan(Abalone, new ImbalanceLevels([0.5, 3, 3], [])));
-        Assert.Equal(ProtocolSettings.Irs, bad.Setting);
+        Assert.Equal(Settings.Irs, bad.Setting);
         Assert.Equal(
             $"irs: IR 0.5 is not a ratio >= 1 (IR = majority / minority); IR 3 is listed twice (protocol {Name})", bad.Message);
     }
@@ -213,7 +213,7 @@ public sealed class NaturalProtocolContractTests : ImbalanceProtocolContract
     public void GivenGridCells_WhenPlanned_ThenTheGridSettingIsRefused()
     {
         var ex = Assert.Throws<UsageException>(() => Protocol.Plan(Abalone, new ImbalanceLevels([], [(1, 10)])));
-        Assert.Equal(ProtocolSettings.Grid, ex.Setting);
+        Assert.Equal(Settings.Grid, ex.Setting);
         Assert.Equal("grid: cells are only used by protocol grid, not by natural", ex.Message);
     }
 }
@@ -301,10 +301,10 @@ public sealed class GridProtocolContractTests : BinaryProtocolContract
     public void GivenNoCellOrABadOne_WhenPlanned_ThenTheGridSettingIsAtFault()
     {
         var none = Assert.Throws<UsageException>(() => ImbalanceProtocols.Grid.Plan(Abalone, new ImbalanceLevels([10], [])));
-        Assert.Equal(ProtocolSettings.Grid, none.Setting);
+        Assert.Equal(Settings.Grid, none.Setting);
         Assert.Equal("grid: protocol grid needs at least one (minority, majority) cell", none.Message);
         var bad = Assert.Throws<UsageException>(() => ImbalanceProtocols.Grid.Plan(Abalone, [(0, 10), (2, 5), (2, 5)]));
-        Assert.Equal(ProtocolSettings.Grid, bad.Setting);
+        Assert.Equal(Settings.Grid, bad.Setting);
         Assert.Equal("grid: cell min=0,maj=10 needs at least 1 row of each class; cell min=2,maj=5 is listed twice", bad.Message);
     }
 }

@@ -38,7 +38,7 @@ public sealed class CsvStrictnessTests
         Assert.Equal(1, e.Column);
         Assert.EndsWith("table.csv:12:1: non-numeric value '<null>0.12' for numeric attribute 'x': 96 of its 100 non-missing cells are finite numbers and 4 are not " +
                         "(line 12 '<null>0.12', line 42 '1.517X5118', line 43 '?x', ...); accepted: finite numbers, or empty, ?, NA, NaN or <null> for a missing value; " +
-                        "if the column is categorical, declare it with --nominal 'x'", e.Message, StringComparison.Ordinal);
+                        "if the column is categorical, declare it with --nominal 'x'", ImbLab.Cli.OptionNames.Render(e), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public sealed class CsvStrictnessTests
 
         var e = Assert.Throws<DataFileException>(() => ReadText(sb.ToString()));
 
-        Assert.EndsWith("table.csv:1:3: label column 'x' looks continuous: 32 distinct numeric values in 100 rows; give the label column with --label-column (or, if these numbers are class codes, declare it with --nominal)", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("table.csv:1:3: label column 'x' looks continuous: 32 distinct numeric values in 100 rows; give the label column with --label-column (or, if these numbers are class codes, declare it with --nominal)", ImbLab.Cli.OptionNames.Render(e), StringComparison.Ordinal);
         var declared = ReadText(sb.ToString(), new ReadOptions(NominalColumns: ["x"]));
         Assert.Equal(32, declared.ClassNames.Count);
         var chosen = ReadText(sb.ToString(), new ReadOptions(LabelColumn: "b"));
