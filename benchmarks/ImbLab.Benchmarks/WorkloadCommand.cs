@@ -158,7 +158,7 @@ internal static class WorkloadCommand
         var train = new EncodedSet(w.TrainX, Workload.Features, w.TrainY, 2, Enumerable.Range(0, Workload.TrainRows).ToArray());
         var test = new EncodedSet(w.TestX, Workload.Features, w.TestY, 2, Enumerable.Range(0, Workload.TestRows).ToArray());
         var full = monitor is Monitor.Full or Monitor.FullEvery or Monitor.FullTraining;
-        var diagnostics = full ? Diagnostics with { GradientSchedule = monitor == Monitor.FullEvery ? "every" : "log" } : null;
+        var diagnostics = full ? Diagnostics with { GradientSchedule = monitor == Monitor.FullEvery ? ImbLab.Core.Specs.GradientSchedule.Every : ImbLab.Core.Specs.GradientSchedule.Log } : null;
         var observer = new RunMonitor($"w{seed}", train, test, positiveClass: 1, recordSamples: monitor != Monitor.Metrics, epochs,
             Workload.BatchSize, onFinished: _ => { }, diagnostics: diagnostics, shape: Workload.Shape, seed: (ulong)seed);
         return monitor == Monitor.FullTraining ? job with { Observer = new PresentedSignals(observer, train) } : job with { Observer = observer };

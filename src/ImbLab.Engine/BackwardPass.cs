@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Engine;
 

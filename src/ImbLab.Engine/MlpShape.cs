@@ -1,10 +1,6 @@
-namespace ImbLab.Engine;
+using ImbLab.Core.Specs;
 
-internal enum Activation
-{
-    Relu,
-    Tanh,
-}
+namespace ImbLab.Engine;
 
 /// <summary>The architecture of a fully connected classifier: Inputs -> Hidden[0] -> ... -> Classes (logits).</summary>
 internal sealed record MlpShape(int Inputs, IReadOnlyList<int> Hidden, int Classes, Activation Activation = Activation.Relu)

@@ -1,3 +1,4 @@
+using ImbLab.Core.Specs;
 using System.Runtime.CompilerServices;
 
 namespace ImbLab.Engine;
@@ -13,12 +14,6 @@ internal unsafe interface IOptimizer
 
     /// <summary>One update of the <c>length</c> parameters the optimizer was made for, in place; the gradient is only read.</summary>
     void Step(KernelPath path, float* parameters, float* gradient);
-}
-
-internal enum OptimizerKind
-{
-    Adam,
-    Sgd,
 }
 
 /// <summary>Optimizer hyper-parameters with PyTorch's meaning (torch.optim.Adam / torch.optim.SGD).</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ImbLab.Core;
 using ImbLab.Study;
 using Spectre.Console.Cli;
 using ImbLab.Core.Specs;
@@ -116,8 +117,8 @@ internal class RunSettings : CommandSettings
             Epochs = Epochs ?? model.Epochs,
             BatchSize = BatchSize ?? model.BatchSize,
             Hidden = Hidden is null ? model.Hidden : OptionLists.Ints("--hidden", [Hidden]),
-            Activation = Activation?.ToLowerInvariant() ?? model.Activation,
-            Optimizer = Optimizer?.ToLowerInvariant() ?? model.Optimizer,
+            Activation = Activation is null ? model.Activation : Choice<Core.Specs.Activation>.Parse(Activation, Settings.Activation),
+            Optimizer = Optimizer is null ? model.Optimizer : Choice<OptimizerKind>.Parse(Optimizer, Settings.Optimizer),
             LearningRate = LearningRate ?? model.LearningRate,
             Momentum = Momentum ?? model.Momentum,
             WeightDecay = WeightDecay ?? model.WeightDecay,
@@ -137,11 +138,11 @@ internal class RunSettings : CommandSettings
             Diagnostics = start.Diagnostics with
             {
                 Gradients = NoGradients is true ? false : start.Diagnostics.Gradients,
-                GradientSchedule = GradientSchedule?.ToLowerInvariant() ?? start.Diagnostics.GradientSchedule,
+                GradientSchedule = GradientSchedule is null ? start.Diagnostics.GradientSchedule : Choice<Core.Specs.GradientSchedule>.Parse(GradientSchedule, Settings.GradientSchedule),
                 Representations = NoRepresentations is true ? false : start.Diagnostics.Representations,
                 RepresentationRows = RepresentationRows ?? start.Diagnostics.RepresentationRows,
                 RecordActivations = RecordActivations ?? start.Diagnostics.RecordActivations,
-                DynamicsFrom = DynamicsFrom?.ToLowerInvariant() ?? start.Diagnostics.DynamicsFrom,
+                DynamicsFrom = DynamicsFrom is null ? start.Diagnostics.DynamicsFrom : Choice<DynamicsSource>.Parse(DynamicsFrom, Settings.DynamicsFrom),
             },
         };
     }

@@ -9,10 +9,10 @@ namespace ImbLab.Core.Specs;
 internal sealed record ModelSpec
 {
     public IReadOnlyList<int> Hidden { get; init; } = [64, 64, 64];
-    public string Activation { get; init; } = "relu";
+    public Activation Activation { get; init; } = Activation.Relu;
     public int Epochs { get; init; } = 100;
     public int BatchSize { get; init; } = 32;
-    public string Optimizer { get; init; } = "adam";
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 1e-3;
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
@@ -28,10 +28,8 @@ internal sealed record ModelSpec
         if (Hidden.Count == 0) yield return $"{Settings.Mention(Settings.Hidden)}: at least one hidden layer is required (e.g. 64,64,64)";
         foreach (var h in Hidden)
             if (h < 1 || h > 65536) yield return $"{Settings.Mention(Settings.Hidden)}: layer width {h} is out of range; accepted: 1..65536";
-        if (Activation is not ("relu" or "tanh")) yield return $"{Settings.Mention(Settings.Activation)}: '{Activation}' is not known; accepted: relu, tanh";
         if (Epochs < 1 || Epochs > 1_000_000) yield return $"{Settings.Mention(Settings.Epochs)}: {Epochs} is out of range; accepted: 1..1000000";
         if (BatchSize < 1) yield return $"{Settings.Mention(Settings.BatchSize)}: {BatchSize} is out of range; accepted: >= 1";
-        if (Optimizer is not ("adam" or "sgd")) yield return $"{Settings.Mention(Settings.Optimizer)}: '{Optimizer}' is not known; accepted: adam, sgd";
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"{Settings.Mention(Settings.LearningRate)}: {LearningRate.ToString(CultureInfo.InvariantCulture)} must be a positive number";
         if (!(Beta1 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta1)}: {Beta1.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
         if (!(Beta2 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta2)}: {Beta2.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
@@ -55,7 +53,7 @@ internal sealed record DiagnosticsSpec
     /// "log" (default): at the early log-spaced steps and at the log-spaced epochs where representations are measured;
     /// "every": at every checkpoint. One sweep costs about a third of a W epoch, so "every" adds ~50% to training.
     /// </summary>
-    public string GradientSchedule { get; init; } = "log";
+    public GradientSchedule GradientSchedule { get; init; } = GradientSchedule.Log;
 
     /// <summary>Separability of every hidden layer (silhouette, class-mean geometry, NC1, CDNV) at log-spaced epochs.</summary>
     public bool Representations { get; init; } = true;
@@ -67,13 +65,11 @@ internal sealed record DiagnosticsSpec
     public bool RecordActivations { get; init; }
 
     /// <summary>"eval": per-sample dynamics from the post-epoch evaluation; "training": also as each sample is presented in its mini-batch, before the update.</summary>
-    public string DynamicsFrom { get; init; } = "eval";
+    public DynamicsSource DynamicsFrom { get; init; } = DynamicsSource.Eval;
 
     public IEnumerable<string> Problems()
     {
-        if (GradientSchedule is not ("every" or "log")) yield return $"{Settings.Mention(Settings.GradientSchedule)}: '{GradientSchedule}' is not known; accepted: every, log";
         if (RepresentationRows < 10) yield return $"{Settings.Mention(Settings.RepresentationRows)}: {RepresentationRows} is too small; accepted: >= 10";
-        if (DynamicsFrom is not ("eval" or "training")) yield return $"{Settings.Mention(Settings.DynamicsFrom)}: '{DynamicsFrom}' is not known; accepted: eval, training";
     }
 }
 
@@ -127,6 +123,7 @@ internal sealed record StudySpec
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        Converters = { new ChoiceConverter<Activation>(), new ChoiceConverter<OptimizerKind>(), new ChoiceConverter<GradientSchedule>(), new ChoiceConverter<DynamicsSource>() },
     };
 
     /// <summary>Every problem with the spec, at once, each naming its option.</summary>

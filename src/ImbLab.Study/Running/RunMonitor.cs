@@ -47,7 +47,7 @@ internal sealed class RunMonitor : ITrainingObserver
             if (diagnostics.Representations || diagnostics.RecordActivations)
                 _representations = new RepresentationRecorder(Records, shape, train, test, positiveClass, diagnostics, representationSteps, seed);
             if (diagnostics.Gradients)
-                _gradients = new GradientRecorder(Records, shape, diagnostics.GradientSchedule == "every" ? null : representationSteps);
+                _gradients = new GradientRecorder(Records, shape, diagnostics.GradientSchedule == GradientSchedule.Every ? null : representationSteps);
         }
     }
 

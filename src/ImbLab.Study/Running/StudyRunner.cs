@@ -7,6 +7,7 @@ using ImbLab.Engine;
 using ImbLab.Study.Planning;
 using ImbLab.Core.Results;
 using ImbLab.Store;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Study.Running;
 
@@ -96,15 +97,14 @@ internal sealed class StudyRunner
             run.MinorityClass, train.ClassCounts(), test.ClassCounts(), "running",
             DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), null, null, ImbLabInfo.Version));
 
-        var shape = new MlpShape(encoder.FeatureCount, model.Hidden, table.ClassNames.Count,
-            model.Activation == "tanh" ? Activation.Tanh : Activation.Relu);
+        var shape = new MlpShape(encoder.FeatureCount, model.Hidden, table.ClassNames.Count, model.Activation);
         var mlp = new Mlp(shape, Rng.Derive(seed, "init"));
-        var optimizer = new OptimizerSettings(model.Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam, model.LearningRate,
+        var optimizer = new OptimizerSettings(model.Optimizer, model.LearningRate,
             model.Beta1, model.Beta2, model.Epsilon, model.Momentum, model.WeightDecay);
         var diagnostics = plan.Spec.Diagnostics;
         var monitor = new RunMonitor(run.RunId, train, test, run.MinorityClass, plan.Spec.RecordSamples, model.Epochs, model.BatchSize,
             onFinished, onEpoch, diagnostics, shape, Rng.Derive(seed, "diagnostics"));
-        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == "training" ? new PresentedSignals(monitor, train) : monitor;
+        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == DynamicsSource.Training ? new PresentedSignals(monitor, train) : monitor;
         return new TrainingJob(mlp, train.Features, train.Labels, train.Rows, optimizer, model.Epochs, model.BatchSize,
             Rng.Derive(seed, "shuffle"), model.EarlyEpochs, observer);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImbLab.Engine;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Engine;
 

@@ -1,6 +1,7 @@
 using CsCheck;
 using ImbLab.Engine;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Engine;
 

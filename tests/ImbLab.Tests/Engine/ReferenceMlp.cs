@@ -1,4 +1,5 @@
 using ImbLab.Engine;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Engine;
 

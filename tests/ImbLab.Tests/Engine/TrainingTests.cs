@@ -1,5 +1,6 @@
 using ImbLab.Engine;
 using Xunit;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Tests.Engine;
 

@@ -36,7 +36,7 @@ public sealed class DiagnosticsRecordingTests : IDisposable
     [Fact]
     public void Given_the_every_schedule_When_a_run_trains_Then_class_gradients_are_recorded_at_every_checkpoint_with_consistent_update_shares()
     {
-        var (store, run) = RunOne(new DiagnosticsSpec { GradientSchedule = "every" });
+        var (store, run) = RunOne(new DiagnosticsSpec { GradientSchedule = GradientSchedule.Every });
         using var _ = store;
         var gradients = store.Gradients(run.RunId);
         var checkpoints = store.Metrics(run.RunId).Select(m => m.Record.Step).Distinct().ToList();
@@ -101,7 +101,7 @@ public sealed class DiagnosticsRecordingTests : IDisposable
     [Fact]
     public void Given_training_mode_dynamics_When_a_run_trains_Then_each_epoch_records_every_training_sample_as_presented()
     {
-        var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = "training" });
+        var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = DynamicsSource.Training });
         using var _ = store;
         var presented = store.Signals(run.RunId).Where(s => s.Split == "train_presented").ToList();
         Assert.Equal([1.0, 2, 3, 4, 5], presented.Select(s => s.Epoch).ToArray());
@@ -142,7 +142,7 @@ public sealed class TrainingModeDynamicsTests : IDisposable
         {
             Data = ["synthetic:rows=400,d=4"], Protocols = ["natural"], Seeds = 1,
             Model = new ModelSpec { Hidden = [8], Epochs = 4, BatchSize = 16 },
-            Diagnostics = new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = "training" },
+            Diagnostics = new DiagnosticsSpec { Gradients = false, Representations = false, DynamicsFrom = DynamicsSource.Training },
         };
         var path = Path.Combine(_dir, "s.db");
         var outcome = StudyPipeline.Train(spec, path, 1, null, CancellationToken.None);
