@@ -57,7 +57,7 @@ internal static class WorkloadCommand
         var probe = ProbeObserver.Of(observer);
         var recall = observer is Workload.EvaluatingObserver e ? e.LastMinorityRecall
             : probe is { Inner: null } ? probe.LastMinorityRecall
-            : ((probe?.Inner ?? observer) is PresentedSignals presented ? presented.Monitor : (RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == RunMonitor.Test && m.Class == 1 && m.Metric == "recall").Value;
+            : ((probe?.Inner ?? observer) is PresentedSignals presented ? presented.Monitor : (RunMonitor)(probe?.Inner ?? observer)).Records.Metrics.Last(m => m.Split == ImbLab.Core.Results.Splits.Test && m.Class == 1 && m.Metric == "recall").Value;
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

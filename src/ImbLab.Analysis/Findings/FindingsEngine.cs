@@ -163,10 +163,10 @@ internal static class FindingsEngine
 
         // 5. Ranking or threshold: does test ROC AUC fall from the least to the most imbalanced level?
         {
-            var aucTop = top.BySeed(v => v.Final(RunMeasures.Test, null, "roc_auc"));
-            var aucLow = low.BySeed(v => v.Final(RunMeasures.Test, null, "roc_auc"));
-            var recTop = top.BySeed(v => v.Final(RunMeasures.Test, v.Minority, "recall"));
-            var recLow = low.BySeed(v => v.Final(RunMeasures.Test, v.Minority, "recall"));
+            var aucTop = top.BySeed(v => v.Final(RunMeasures.Test, null, MetricNames.RocAuc));
+            var aucLow = low.BySeed(v => v.Final(RunMeasures.Test, null, MetricNames.RocAuc));
+            var recTop = top.BySeed(v => v.Final(RunMeasures.Test, v.Minority, MetricNames.Recall));
+            var recLow = low.BySeed(v => v.Final(RunMeasures.Test, v.Minority, MetricNames.Recall));
             var common = aucTop.Keys.Intersect(aucLow.Keys).Order().ToList();
             var paired = EffectSizes.Paired(common.Select(s => aucTop[s]).ToList(), common.Select(s => aucLow[s]).ToList());
             var recall = EffectSizes.Paired(common.Select(s => recTop[s]).ToList(), common.Select(s => recLow[s]).ToList());

@@ -6,8 +6,8 @@ namespace ImbLab.Analysis.Findings;
 /// <summary>The per-run numbers the findings compare across seeds and imbalance levels. NaN = not available.</summary>
 internal static class RunMeasures
 {
-    public const string Train = "train";
-    public const string Test = "test";
+    public const string Train = Splits.Train;
+    public const string Test = Splits.Test;
 
     /// <summary>The early window: epochs 1..W with W = max(1, min(5, E / 10)).</summary>
     public static int EarlyWindow(int epochs) => Math.Max(1, Math.Min(5, epochs / 10));
@@ -15,7 +15,7 @@ internal static class RunMeasures
     /// <summary>Mean TRAIN recall of a class over epochs 1..W.</summary>
     public static double EarlyRecall(RunView v, int cls)
     {
-        var s = v.Series(Train, cls, "recall");
+        var s = v.Series(Train, cls, MetricNames.Recall);
         if (s is null || v.Epochs < 1) return double.NaN;
         var w = Math.Min(EarlyWindow(v.Epochs), v.Epochs);
         return Descriptive.Mean(Descriptive.Finite(s.Skip(1).Take(w)));
@@ -24,7 +24,7 @@ internal static class RunMeasures
     /// <summary>First epoch from which TRAIN recall stays ≥ 0.5 to the last epoch; null if it is below 0.5 at the end.</summary>
     public static int? Onset(RunView v, int cls)
     {
-        var s = v.Series(Train, cls, "recall");
+        var s = v.Series(Train, cls, MetricNames.Recall);
         if (s is null) return null;
         var e = s.Length - 1;
         while (e >= 0 && s[e] >= 0.5) e--;
@@ -37,7 +37,7 @@ internal static class RunMeasures
     /// <summary>Mean TRAIN recall of the minority over the last 5 epochs (fewer when E &lt; 5; epoch 0 never counts).</summary>
     public static double PlateauValue(RunView v)
     {
-        var s = v.Series(Train, v.Minority, "recall");
+        var s = v.Series(Train, v.Minority, MetricNames.Recall);
         if (s is null || v.Epochs < 1) return double.NaN;
         var from = Math.Max(1, v.Epochs - 4);
         return Descriptive.Mean(Descriptive.Finite(s.Skip(from)));
@@ -46,7 +46,7 @@ internal static class RunMeasures
     /// <summary>The first epoch whose minority TRAIN recall is within 0.02 of <see cref="PlateauValue"/>.</summary>
     public static double PlateauEpoch(RunView v)
     {
-        var s = v.Series(Train, v.Minority, "recall");
+        var s = v.Series(Train, v.Minority, MetricNames.Recall);
         var plateau = PlateauValue(v);
         if (s is null || double.IsNaN(plateau)) return double.NaN;
         for (var e = 0; e < s.Length; e++)
@@ -55,18 +55,18 @@ internal static class RunMeasures
     }
 
     /// <summary>Train recall minus test recall of a class at the last epoch.</summary>
-    public static double Gap(RunView v, int cls) => v.Final(Train, cls, "recall") - v.Final(Test, cls, "recall");
+    public static double Gap(RunView v, int cls) => v.Final(Train, cls, MetricNames.Recall) - v.Final(Test, cls, MetricNames.Recall);
 
     /// <summary>The largest share of TRAIN predictions any class gets at epoch 0, minus 1/C.</summary>
     public static double GuessExcess(RunView v)
     {
-        var shares = Enumerable.Range(0, v.Classes).Select(c => v.At(Train, c, "pred_share", 0)).ToArray();
+        var shares = Enumerable.Range(0, v.Classes).Select(c => v.At(Train, c, MetricNames.PredShare, 0)).ToArray();
         return shares.Any(double.IsNaN) ? double.NaN : shares.Max() - 1.0 / v.Classes;
     }
 
     /// <summary>The majority's share of TRAIN predictions at epoch 0 minus its share of the training part (its prior).</summary>
     public static double GuessVsPrior(RunView v) =>
-        v.At(Train, v.Majority, "pred_share", 0) - (double)v.Run.TrainCounts[v.Majority] / v.Run.TrainCounts.Sum();
+        v.At(Train, v.Majority, MetricNames.PredShare, 0) - (double)v.Run.TrainCounts[v.Majority] / v.Run.TrainCounts.Sum();
 
     public static int MinorityTest(RunView v) => v.Run.TestCounts[v.Minority];
 

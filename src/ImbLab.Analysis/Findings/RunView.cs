@@ -116,7 +116,7 @@ internal sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, in
         var result = new Dictionary<string, SplitSignals>(StringComparer.Ordinal);
         foreach (var (split, signals) in bySplit)
         {
-            var own = samples.GetValueOrDefault(split) ?? (split == "train_presented" ? samples.GetValueOrDefault("train") : null);
+            var own = samples.GetValueOrDefault(split) ?? (split == Splits.TrainPresented ? samples.GetValueOrDefault(Splits.Train) : null);
             if (own is null) continue;
             var list = signals.Values.ToList();
             if (list.Any(s => s.Correct.Length != own.Labels.Length))
@@ -124,9 +124,9 @@ internal sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, in
             result[split] = new SplitSignals(split, own.RowIds, own.Labels, [.. signals.Keys], [.. list.Select(s => s.Correct)],
                 [.. list.Select(s => s.TrueClassProbability)], [.. list.Select(s => s.Margin)]);
         }
-        if (dynamics && run.DynamicsFromTraining && result.TryGetValue("train_presented", out var presented))
-            result["train"] = presented with { Split = "train" };
-        result.Remove("train_presented");
+        if (dynamics && run.DynamicsFromTraining && result.TryGetValue(Splits.TrainPresented, out var presented))
+            result[Splits.Train] = presented with { Split = Splits.Train };
+        result.Remove(Splits.TrainPresented);
         return result;
     }
 }

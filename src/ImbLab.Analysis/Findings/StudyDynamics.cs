@@ -53,12 +53,12 @@ internal static class StudyDynamics
                 DynamicsSummary.Of(g.Select(r => r.Dynamics).ToList())))
             .ToList();
         var gaps = new List<GapRow>();
-        foreach (var level in rows.Where(r => r.Role == "minority").GroupBy(r => (r.Dataset, r.Protocol, r.Level)))
+        foreach (var level in rows.Where(r => r.Role == Roles.Minority).GroupBy(r => (r.Dataset, r.Protocol, r.Level)))
         {
             // A seed's counts pool its folds; the test split's "correct at the last epoch" is "not never learned".
             var seeds = level.GroupBy(r => r.SeedIndex).OrderBy(g => g.Key).Select(g => new GapCounts(
-                g.Count(r => r.Split == "train" && !r.Dynamics.NeverLearned), g.Count(r => r.Split == "train"),
-                g.Count(r => r.Split == "test" && !r.Dynamics.NeverLearned), g.Count(r => r.Split == "test"))).ToList();
+                g.Count(r => r.Split == Splits.Train && !r.Dynamics.NeverLearned), g.Count(r => r.Split == Splits.Train),
+                g.Count(r => r.Split == Splits.Test && !r.Dynamics.NeverLearned), g.Count(r => r.Split == Splits.Test))).ToList();
             gaps.Add(new GapRow(level.Key.Dataset, level.Key.Protocol, level.Key.Level, MemorisationGap.Of(seeds)));
         }
         return (groups, gaps);

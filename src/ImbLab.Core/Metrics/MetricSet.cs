@@ -1,3 +1,4 @@
+using ImbLab.Core.Results;
 namespace ImbLab.Core;
 
 /// <summary>
@@ -42,18 +43,18 @@ internal sealed record MetricSet(
     {
         foreach (var c in Classes)
         {
-            yield return (c.Class, "support", c.Support);
-            yield return (c.Class, "loss", c.MeanLoss);
-            yield return (c.Class, "recall", c.Recall);
-            yield return (c.Class, "precision", c.Precision);
-            yield return (c.Class, "f1", c.F1);
-            yield return (c.Class, "pred_share", c.PredictedShare);
+            yield return (c.Class, MetricNames.Support, c.Support);
+            yield return (c.Class, MetricNames.Loss, c.MeanLoss);
+            yield return (c.Class, MetricNames.Recall, c.Recall);
+            yield return (c.Class, MetricNames.Precision, c.Precision);
+            yield return (c.Class, MetricNames.F1, c.F1);
+            yield return (c.Class, MetricNames.PredShare, c.PredictedShare);
         }
-        yield return (null, "loss", MeanLoss);
-        yield return (null, "accuracy", Accuracy);
-        yield return (null, "balanced_accuracy", BalancedAccuracy);
-        yield return (null, "g_mean", GMean);
-        yield return (null, "roc_auc", RocAuc);
-        yield return (null, "pr_auc", PrAuc);
+        yield return (null, MetricNames.Loss, MeanLoss);
+        yield return (null, MetricNames.Accuracy, Accuracy);
+        yield return (null, MetricNames.BalancedAccuracy, BalancedAccuracy);
+        yield return (null, MetricNames.GMean, GMean);
+        yield return (null, MetricNames.RocAuc, RocAuc);
+        yield return (null, MetricNames.PrAuc, PrAuc);
     }
 }

@@ -14,7 +14,7 @@ namespace ImbLab.Study.Running;
 /// </summary>
 internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver
 {
-    public const string Split = "train_presented";
+    private const string Split = Splits.TrainPresented;
 
     private readonly RunMonitor _monitor;
     private readonly int[] _labels;
@@ -43,19 +43,9 @@ internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver
         for (var i = 0; i < batch.Rows.Length; i++)
         {
             var row = batch.Rows[i];
-            var y = _labels[row];
             var logits = batch.Logits.Slice(i * _classes, _classes);
             Softmax.FromLogits(logits, _classes, default, _probabilities, default);
-            var otherMax = float.NegativeInfinity;
-            var argmax = 0;
-            for (var c = 0; c < _classes; c++)
-            {
-                if (_probabilities[c] > _probabilities[argmax]) argmax = c;
-                if (c != y && logits[c] > otherMax) otherMax = logits[c];
-            }
-            _pTrue[row] = _probabilities[y];
-            _margin[row] = logits[y] - otherMax;
-            _correct[row] = argmax == y;
+            (_pTrue[row], _margin[row], _correct[row]) = RunMonitor.SignalOf(logits, _probabilities, _labels[row]);
         }
     }
 

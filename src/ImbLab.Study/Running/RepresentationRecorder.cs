@@ -36,8 +36,8 @@ internal sealed class RepresentationRecorder
         _steps = steps;
         _subsets =
         [
-            new Subset(RunMonitor.Train, train, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 0), shape),
-            new Subset(RunMonitor.Test, test, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 1), shape),
+            new Subset(Splits.Train, train, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 0), shape),
+            new Subset(Splits.Test, test, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 1), shape),
         ];
     }
 

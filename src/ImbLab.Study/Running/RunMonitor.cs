@@ -13,9 +13,6 @@ namespace ImbLab.Study.Running;
 /// </summary>
 internal sealed class RunMonitor : ITrainingObserver
 {
-    public const string Train = "train";
-    public const string Test = "test";
-
     private readonly EvaluationSet[] _sets;
     private readonly int _classes;
     private readonly int _positiveClass;
@@ -34,7 +31,7 @@ internal sealed class RunMonitor : ITrainingObserver
         _classes = train.ClassCount;
         _positiveClass = positiveClass;
         _recordSamples = recordSamples;
-        _sets = [new EvaluationSet(Train, train), new EvaluationSet(Test, test)];
+        _sets = [new EvaluationSet(Splits.Train, train), new EvaluationSet(Splits.Test, test)];
         var stepsPerEpoch = (train.Rows + batchSize - 1) / batchSize;
         _finalStep = stepsPerEpoch * epochs;
         _onFinished = onFinished;
@@ -95,23 +92,24 @@ internal sealed class RunMonitor : ITrainingObserver
         var margin = new float[n];
         var correct = new bool[n];
         for (var i = 0; i < n; i++)
-        {
-            var y = labels[i];
-            var row = logits.Slice(i * classes, classes);
-            var p = probabilities.Slice(i * classes, classes);
-            var otherMax = float.NegativeInfinity;
-            var argmax = 0;
-            for (var c = 0; c < classes; c++)
-            {
-                // Correctness from the probabilities, exactly as the metrics decide it (first maximum wins).
-                if (p[c] > p[argmax]) argmax = c;
-                if (c != y && row[c] > otherMax) otherMax = row[c];
-            }
-            pTrue[i] = p[y];
-            margin[i] = row[y] - otherMax;
-            correct[i] = argmax == y;
-        }
+            (pTrue[i], margin[i], correct[i]) = SignalOf(logits.Slice(i * classes, classes), probabilities.Slice(i * classes, classes), labels[i]);
         return new SampleSignals(0, 0, "", pTrue, margin, correct);
+    }
+
+    /// <summary>
+    /// One sample's signals: the probability of its true class, its margin (true logit minus the largest other) and
+    /// whether it is right, deciding correctness from the probabilities exactly as the metrics do (first maximum wins).
+    /// </summary>
+    public static (float PTrue, float Margin, bool Correct) SignalOf(ReadOnlySpan<float> logits, ReadOnlySpan<float> probabilities, int label)
+    {
+        var otherMax = float.NegativeInfinity;
+        var argmax = 0;
+        for (var c = 0; c < logits.Length; c++)
+        {
+            if (probabilities[c] > probabilities[argmax]) argmax = c;
+            if (c != label && logits[c] > otherMax) otherMax = logits[c];
+        }
+        return (probabilities[label], logits[label] - otherMax, argmax == label);
     }
 
     private sealed class EvaluationSet(string name, EncodedSet data)
