@@ -302,8 +302,8 @@ internal sealed partial class StudyStore : IDisposable
         r => new StudyRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
 
     /// <summary>
-    /// The samples of one run by split. Every run that recorded signals wrote a train and a test row (RunMonitor), so a
-    /// missing one is damage, reported here rather than as a failed lookup in whatever reads the signals.
+    /// The samples of one run by split. A run writes a samples row for every split it records signals of (RunMonitor),
+    /// so a missing one is damage, reported here rather than as a failed lookup in whatever reads the signals.
     /// </summary>
     public IReadOnlyList<SplitSamples> Samples(string runId)
     {
@@ -317,12 +317,9 @@ internal sealed partial class StudyStore : IDisposable
                 return new SplitSamples(r.GetString(0), rows, labels);
             },
             ("$id", runId));
-        if (Query("SELECT 1 FROM sample_signals WHERE run_id = $id LIMIT 1", _ => true, ("$id", runId)).Count > 0)
-        {
-            foreach (var split in new[] { "train", "test" })
-                if (samples.All(s => s.Split != split))
-                    throw StoreErrors.BadValue(Path, $"run {runId}", $"no samples row for split '{split}' although the run has per-sample signals (the store is damaged)");
-        }
+        foreach (var split in Query("SELECT DISTINCT split FROM sample_signals WHERE run_id = $id", r => r.GetString(0), ("$id", runId)))
+            if (samples.All(s => s.Split != split))
+                throw StoreErrors.BadValue(Path, $"run {runId}", $"no samples row for split '{split}' although the run has per-sample signals of it (the store is damaged)");
         return samples;
     }
 
