@@ -139,20 +139,22 @@ internal sealed partial class StudyStore : IDisposable
 
     private void EnsureSchema(bool create, bool readOnly)
     {
-        var hasMeta = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") > 0;
-        if (!hasMeta)
+        if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") == 0)
         {
-            var tables = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'");
-            if (tables > 0) throw new ImbLabException($"{Path}: a SQLite file, but not an ImbLab store (no meta table)");
-            if (!create) throw new ImbLabException($"{Path}: an empty file, not an ImbLab store");
+            if (!create) throw new ImbLabException($"{Path}: {(Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'") > 0 ? "a SQLite file, but not an ImbLab store (no meta table)" : "an empty file, not an ImbLab store")}");
+            // Checked again inside the write transaction: two study processes started together may both find the file new.
             using var tx = _connection.BeginTransaction();
-            Execute(_connection, Schema.Create, tx);
-            using var cmd = Command("INSERT INTO meta(key, value) VALUES ('schema_version', $v), ('created_by', $by)", tx);
-            cmd.Parameters.AddWithValue("$v", Schema.Version.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$by", "ImbLab " + ImbLabInfo.Version);
-            cmd.ExecuteNonQuery();
+            if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", tx) == 0)
+            {
+                if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'", tx) > 0)
+                    throw new ImbLabException($"{Path}: a SQLite file, but not an ImbLab store (no meta table)");
+                Execute(_connection, Schema.Create, tx);
+                using var cmd = Command("INSERT INTO meta(key, value) VALUES ('schema_version', $v), ('created_by', $by)", tx);
+                cmd.Parameters.AddWithValue("$v", Schema.Version.ToString(CultureInfo.InvariantCulture));
+                cmd.Parameters.AddWithValue("$by", "ImbLab " + ImbLabInfo.Version);
+                cmd.ExecuteNonQuery();
+            }
             tx.Commit();
-            return;
         }
         var version = Scalar<string>("SELECT value FROM meta WHERE key='schema_version'");
         if (version == Schema.Version.ToString(CultureInfo.InvariantCulture)) return;
@@ -455,9 +457,9 @@ internal sealed partial class StudyStore : IDisposable
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
     }
 
-    private T? Scalar<T>(string sql)
+    private T? Scalar<T>(string sql, SqliteTransaction? tx = null)
     {
-        using var cmd = Command(sql);
+        using var cmd = Command(sql, tx);
         var v = cmd.ExecuteScalar();
         return v is null or DBNull ? default : (T)Convert.ChangeType(v, typeof(T), CultureInfo.InvariantCulture);
     }
