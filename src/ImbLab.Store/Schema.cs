@@ -2,11 +2,24 @@ namespace ImbLab.Store;
 
 /// <summary>
 /// The SQLite schema (documented in docs/store.md). Bump <see cref="Version"/> on any change; a store with
-/// another version is refused with a message rather than misread.
+/// another version is refused with a message rather than misread, except the previous one, which read commands read
+/// as it is and writers migrate in place (<see cref="MigrateFrom2"/>).
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>The oldest version read commands still read: 3 only added columns that reads do not use.</summary>
+    public const int OldestReadable = 2;
+
+    /// <summary>Version 3: the owner and heartbeat of a run in flight, so several processes can share one study.</summary>
+    public const string MigrateFrom2 = """
+        ALTER TABLE runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN owner_token TEXT;
+        ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+        UPDATE meta SET value = '3' WHERE key = 'schema_version';
+        """;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS meta (
@@ -55,7 +68,11 @@ internal static class Schema
             started_at     TEXT NOT NULL,
             finished_at    TEXT,
             train_seconds  REAL,
-            imblab_version TEXT NOT NULL
+            imblab_version TEXT NOT NULL,
+            owner_host     TEXT,
+            owner_pid      INTEGER,
+            owner_token    TEXT,
+            heartbeat_at   TEXT
         );
         CREATE INDEX IF NOT EXISTS runs_by_study ON runs(study_id, status);
         CREATE TABLE IF NOT EXISTS metrics (

@@ -30,50 +30,71 @@ internal sealed partial class StudyStore : IRunSamples
     /// </summary>
     public StudyData LoadStudy(string? studyId, bool owned = false)
     {
+        var release = Snapshot();
+        try
+        {
+            var id = ResolveStudy(studyId);
+            var study = Studies().First(s => s.StudyId == id);
+            var runs = Runs(id);
+            var used = runs.Select(r => r.DatasetId).ToHashSet(StringComparer.Ordinal);
+            var datasets = Datasets().Where(d => used.Contains(d.DatasetId)).ToList();
+
+            // One query per table for the whole study, grouped by run: far fewer round trips than a query per run.
+            var names = new NamePool();
+            var metrics = GroupByRun(Stream("""
+                SELECT m.run_id, m.step, m.epoch, m.split, m.class, m.metric, m.value
+                FROM metrics m JOIN runs r ON r.run_id = m.run_id
+                WHERE r.study_id = $s AND r.status = 'finished'
+                ORDER BY r.rowid, m.rowid
+                """,
+                r => (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), IntOrNull(r, 4), names.Get(r.GetString(5)), DoubleOrNaN(r, 6))),
+                ("$s", id)));
+            var gradients = GroupByRun(Stream("""
+                SELECT g.run_id, g.step, g.epoch, g.layer, g.class, g.other_class, g.metric, g.value
+                FROM gradient_metrics g JOIN runs r ON r.run_id = g.run_id
+                WHERE r.study_id = $s AND r.status = 'finished'
+                ORDER BY r.rowid, g.rowid
+                """,
+                r => (r.GetString(0), new GradientRecord(r.GetInt32(1), r.GetDouble(2), IntOrNull(r, 3), IntOrNull(r, 4), IntOrNull(r, 5), names.Get(r.GetString(6)), DoubleOrNaN(r, 7))),
+                ("$s", id)));
+            var representations = GroupByRun(Stream("""
+                SELECT x.run_id, x.step, x.epoch, x.split, x.layer, x.class, x.other_class, x.metric, x.value, x.rows
+                FROM representation_metrics x JOIN runs r ON r.run_id = x.run_id
+                WHERE r.study_id = $s AND r.status = 'finished'
+                ORDER BY r.rowid, x.rowid
+                """,
+                r => (r.GetString(0), new RepresentationRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), r.GetInt32(4), IntOrNull(r, 5),
+                    IntOrNull(r, 6), names.Get(r.GetString(7)), DoubleOrNaN(r, 8), r.GetInt32(9))),
+                ("$s", id)));
+
+            var data = runs.Select(run => new RunData(run,
+                metrics.GetValueOrDefault(run.RunId) ?? [],
+                gradients.GetValueOrDefault(run.RunId) ?? [],
+                representations.GetValueOrDefault(run.RunId) ?? [])).ToList();
+            return new StudyData(Path, study, datasets, data, Findings(id), this, owned ? this : release);
+        }
+        catch
+        {
+            release.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a read transaction that every read through this store joins until the returned handle is disposed, so a
+    /// reader that makes several queries (an export, a loaded study) sees one state of the store even while a study
+    /// process commits runs to it.
+    /// </summary>
+    public IDisposable Snapshot()
+    {
         lock (_gate)
         {
-            if (_snapshot is not null) throw new InvalidOperationException("a study is already loaded from this store connection");
+            if (_snapshot is not null) throw new InvalidOperationException("a snapshot of this store connection is already open");
             _snapshot = _connection.BeginTransaction(deferred: true);
+            // A deferred transaction takes its snapshot at its first read: read now, so it is the state as of this call.
+            Guard(() => NonQuery(_snapshot, "SELECT count(*) FROM meta"));
         }
-        var id = ResolveStudy(studyId);
-        var study = Studies().First(s => s.StudyId == id);
-        var runs = Runs(id);
-        var used = runs.Select(r => r.DatasetId).ToHashSet(StringComparer.Ordinal);
-        var datasets = Datasets().Where(d => used.Contains(d.DatasetId)).ToList();
-
-        // One query per table for the whole study, grouped by run: far fewer round trips than a query per run.
-        var names = new NamePool();
-        var metrics = GroupByRun(Stream("""
-            SELECT m.run_id, m.step, m.epoch, m.split, m.class, m.metric, m.value
-            FROM metrics m JOIN runs r ON r.run_id = m.run_id
-            WHERE r.study_id = $s AND r.status = 'finished'
-            ORDER BY r.rowid, m.rowid
-            """,
-            r => (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), IntOrNull(r, 4), names.Get(r.GetString(5)), DoubleOrNaN(r, 6))),
-            ("$s", id)));
-        var gradients = GroupByRun(Stream("""
-            SELECT g.run_id, g.step, g.epoch, g.layer, g.class, g.other_class, g.metric, g.value
-            FROM gradient_metrics g JOIN runs r ON r.run_id = g.run_id
-            WHERE r.study_id = $s AND r.status = 'finished'
-            ORDER BY r.rowid, g.rowid
-            """,
-            r => (r.GetString(0), new GradientRecord(r.GetInt32(1), r.GetDouble(2), IntOrNull(r, 3), IntOrNull(r, 4), IntOrNull(r, 5), names.Get(r.GetString(6)), DoubleOrNaN(r, 7))),
-            ("$s", id)));
-        var representations = GroupByRun(Stream("""
-            SELECT x.run_id, x.step, x.epoch, x.split, x.layer, x.class, x.other_class, x.metric, x.value, x.rows
-            FROM representation_metrics x JOIN runs r ON r.run_id = x.run_id
-            WHERE r.study_id = $s AND r.status = 'finished'
-            ORDER BY r.rowid, x.rowid
-            """,
-            r => (r.GetString(0), new RepresentationRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), r.GetInt32(4), IntOrNull(r, 5),
-                IntOrNull(r, 6), names.Get(r.GetString(7)), DoubleOrNaN(r, 8), r.GetInt32(9))),
-            ("$s", id)));
-
-        var data = runs.Select(run => new RunData(run,
-            metrics.GetValueOrDefault(run.RunId) ?? [],
-            gradients.GetValueOrDefault(run.RunId) ?? [],
-            representations.GetValueOrDefault(run.RunId) ?? [])).ToList();
-        return new StudyData(Path, study, datasets, data, Findings(id), this, owned ? this : new SnapshotRelease(this));
+        return new SnapshotRelease(this);
     }
 
     /// <summary>The study to read: the one named (id or unique prefix), or the most recently updated. Errors name what exists.</summary>

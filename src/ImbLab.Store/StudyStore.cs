@@ -9,9 +9,10 @@ namespace ImbLab.Store;
 
 /// <summary>
 /// The SQLite store of one or more studies. One connection, guarded by a lock, so runs finishing on several
-/// threads write one at a time. A run is written as 'running' when it starts and its records replace any earlier
-/// partial ones in the single transaction that marks it 'finished': a killed process leaves at worst a
-/// 'running' row, which the next study run deletes and redoes.
+/// threads write one at a time. A run is claimed as 'running' (with its owner and a heartbeat) when it starts and its
+/// records replace any earlier partial ones in the single transaction that marks it 'finished': a killed process
+/// leaves at worst a 'running' row, which a later study process redoes once its owner is gone (StudyStore.Runs.cs).
+/// SQLite failures leave the store as <see cref="ImbLabException"/>s naming the store (<see cref="StoreErrors"/>).
 /// </summary>
 internal sealed partial class StudyStore : IDisposable
 {
@@ -20,25 +21,36 @@ internal sealed partial class StudyStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
 
     /// <summary>The read transaction a loaded <see cref="Core.Results.StudyData"/> holds open, so all its reads see one snapshot.</summary>
     private SqliteTransaction? _snapshot;
 
-    private StudyStore(string path, SqliteConnection connection)
+    private StudyStore(string path, SqliteConnection connection, TimeProvider clock, bool immutable)
     {
         Path = path;
         _connection = connection;
+        _clock = clock;
+        Immutable = immutable;
+        Owner = RunOwner.ThisProcess();
     }
 
     public string Path { get; }
 
-    /// <summary>Opens a store, creating it when <paramref name="create"/> is set and it does not exist.</summary>
-    public static StudyStore Open(string path, bool create) => Open(path, create, readOnly: false);
+    /// <summary>This connection's identity as the owner of the runs it claims.</summary>
+    public RunOwner Owner { get; }
+
+    /// <summary>Whether the store was opened as immutable: read-only, in a folder where SQLite could not create its -shm file.</summary>
+    public bool Immutable { get; }
+
+    /// <summary>Opens a store, creating it when <paramref name="create"/> is set and it does not exist; a version-2 store is migrated.</summary>
+    public static StudyStore Open(string path, bool create, TimeProvider? clock = null) =>
+        Open(path, create, readOnly: false, clock ?? TimeProvider.System);
 
     /// <summary>Opens an existing store for reading only: read commands work on a store the user may not write.</summary>
-    public static StudyStore OpenForReading(string path) => Open(path, create: false, readOnly: true);
+    public static StudyStore OpenForReading(string path) => Open(path, create: false, readOnly: true, TimeProvider.System);
 
-    private static StudyStore Open(string path, bool create, bool readOnly)
+    private static StudyStore Open(string path, bool create, bool readOnly, TimeProvider clock)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -54,33 +66,66 @@ internal sealed partial class StudyStore : IDisposable
             throw new ImbLabException($"{path}: not an ImbLab store (not a SQLite file)");
         }
 
-        var builder = new SqliteConnectionStringBuilder
+        try
         {
-            DataSource = full,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
-            Pooling = false,
-        };
-        var connection = new SqliteConnection(builder.ToString());
+            return Connect(path, full, create, readOnly, immutable: false, clock);
+        }
+        catch (SqliteException e) when (readOnly && (e.SqliteErrorCode & 0xFF) is 8 or 14)
+        {
+            // A WAL store is read through its -shm file, which a reader creates beside the store when it is missing; in a
+            // folder the user may not write that fails. With no unmerged -wal content the file alone is the whole store
+            // (a writer that closes merges its WAL into it), so it is read as immutable: no -shm, no locks.
+            if (UnmergedWal(full))
+                throw new ImbLabException($"{path}: cannot read the store: its folder is read-only and its write-ahead log ({System.IO.Path.GetFileName(full)}-wal) holds changes not merged into it; copy the store and its -wal file to a folder you may write", e);
+            try
+            {
+                return Connect(path, full, create, readOnly, immutable: true, clock);
+            }
+            catch (SqliteException again)
+            {
+                throw StoreErrors.Describe(path, again);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw StoreErrors.Describe(path, e);
+        }
+    }
+
+    /// <summary>The connection string of a store connection (exposed so tests can see which way a store was opened).</summary>
+    internal static string ConnectionString(string full, bool create, bool readOnly, bool immutable) => new SqliteConnectionStringBuilder
+    {
+        // SQLite's URI form is the only way to pass immutable=1; Microsoft.Data.Sqlite opens URIs.
+        DataSource = immutable ? new Uri(full).AbsoluteUri + "?immutable=1" : full,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+        Pooling = false,
+    }.ToString();
+
+    private static StudyStore Connect(string path, string full, bool create, bool readOnly, bool immutable, TimeProvider clock)
+    {
+        var connection = new SqliteConnection(ConnectionString(full, create, readOnly, immutable));
         try
         {
             connection.Open();
             Execute(connection, readOnly
                 ? "PRAGMA busy_timeout=5000;"
                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
-            var store = new StudyStore(path, connection);
-            store.EnsureSchema(create);
+            var store = new StudyStore(path, connection, clock, immutable);
+            store.EnsureSchema(create, readOnly);
             return store;
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new ImbLabException($"{path}: cannot open the store: {e.SqliteErrorCode switch { 26 => "not a database", _ => e.Message }}", e);
         }
         catch
         {
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether a -wal file beside the store holds frames (more than its 32-byte header).</summary>
+    private static bool UnmergedWal(string full)
+    {
+        var wal = new FileInfo(full + "-wal");
+        return wal.Exists && wal.Length > 32;
     }
 
     private static bool LooksLikeSqlite(string path)
@@ -92,31 +137,48 @@ internal sealed partial class StudyStore : IDisposable
         return stream.Read(buffer, 0, buffer.Length) == buffer.Length && header.SequenceEqual(buffer);
     }
 
-    private void EnsureSchema(bool create)
+    private void EnsureSchema(bool create, bool readOnly)
     {
-        var hasMeta = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") > 0;
-        if (!hasMeta)
+        if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") == 0)
         {
-            var tables = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'");
-            if (tables > 0) throw new ImbLabException($"{Path}: a SQLite file, but not an ImbLab store (no meta table)");
-            if (!create) throw new ImbLabException($"{Path}: an empty file, not an ImbLab store");
+            if (!create) throw new ImbLabException($"{Path}: {(Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'") > 0 ? "a SQLite file, but not an ImbLab store (no meta table)" : "an empty file, not an ImbLab store")}");
+            // Checked again inside the write transaction: two study processes started together may both find the file new.
             using var tx = _connection.BeginTransaction();
-            Execute(_connection, Schema.Create, tx);
-            using var cmd = Command("INSERT INTO meta(key, value) VALUES ('schema_version', $v), ('created_by', $by)", tx);
-            cmd.Parameters.AddWithValue("$v", Schema.Version.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$by", "ImbLab " + ImbLabInfo.Version);
-            cmd.ExecuteNonQuery();
+            if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", tx) == 0)
+            {
+                if (Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table'", tx) > 0)
+                    throw new ImbLabException($"{Path}: a SQLite file, but not an ImbLab store (no meta table)");
+                Execute(_connection, Schema.Create, tx);
+                using var cmd = Command("INSERT INTO meta(key, value) VALUES ('schema_version', $v), ('created_by', $by)", tx);
+                cmd.Parameters.AddWithValue("$v", Schema.Version.ToString(CultureInfo.InvariantCulture));
+                cmd.Parameters.AddWithValue("$by", "ImbLab " + ImbLabInfo.Version);
+                cmd.ExecuteNonQuery();
+            }
             tx.Commit();
-            return;
         }
         var version = Scalar<string>("SELECT value FROM meta WHERE key='schema_version'");
-        if (version != Schema.Version.ToString(CultureInfo.InvariantCulture))
-            throw new ImbLabException($"{Path}: store schema version {version ?? "(none)"}; this ImbLab reads version {Schema.Version}");
+        if (version == Schema.Version.ToString(CultureInfo.InvariantCulture)) return;
+        if (version == Schema.OldestReadable.ToString(CultureInfo.InvariantCulture))
+        {
+            if (!readOnly) Migrate();
+            return;
+        }
+        throw new ImbLabException($"{Path}: store schema version {version ?? "(none)"}; this ImbLab reads versions {Schema.OldestReadable} to {Schema.Version}");
+    }
+
+    /// <summary>Migrates a version-2 store in place; the version is read again inside the write transaction, so two processes opening it at once migrate it once.</summary>
+    private void Migrate()
+    {
+        using var tx = _connection.BeginTransaction();
+        using var cmd = Command("SELECT value FROM meta WHERE key='schema_version'", tx);
+        if (Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == Schema.OldestReadable.ToString(CultureInfo.InvariantCulture))
+            Execute(_connection, Schema.MigrateFrom2, tx);
+        tx.Commit();
     }
 
     public void UpsertStudy(string studyId, string configJson)
     {
-        lock (_gate)
+        lock (_gate) Guard(() =>
         {
             using var cmd = Command("""
                 INSERT INTO studies(study_id, created_at, updated_at, imblab_version, config_json)
@@ -128,12 +190,12 @@ internal sealed partial class StudyStore : IDisposable
             cmd.Parameters.AddWithValue("$v", ImbLabInfo.Version);
             cmd.Parameters.AddWithValue("$cfg", configJson);
             cmd.ExecuteNonQuery();
-        }
+        });
     }
 
     public void UpsertDataset(DatasetRow d)
     {
-        lock (_gate)
+        lock (_gate) Guard(() =>
         {
             using var cmd = Command("""
                 INSERT OR REPLACE INTO datasets(dataset_id, name, source, fingerprint, rows, attributes, numeric_attrs,
@@ -153,73 +215,7 @@ internal sealed partial class StudyStore : IDisposable
             cmd.Parameters.AddWithValue("$ir", DbValue(d.ClassCounts.ImbalanceRatio()));
             cmd.Parameters.AddWithValue("$details", d.DetailsJson);
             cmd.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Ids of the finished runs of a study: these are kept and skipped on resume.</summary>
-    public HashSet<string> FinishedRunIds(string studyId) =>
-        Query("SELECT run_id FROM runs WHERE study_id = $s AND status = 'finished'", r => r.GetString(0), ("$s", studyId))
-            .ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>Deletes runs left 'running' by an interrupted study, with any partial records. Returns how many.</summary>
-    public int DeleteUnfinished(string studyId)
-    {
-        lock (_gate)
-        {
-            using var tx = _connection.BeginTransaction();
-            foreach (var table in RunTables)
-                NonQuery(tx, $"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM runs WHERE study_id = $s AND status = 'running')", ("$s", studyId));
-            var n = NonQuery(tx, "DELETE FROM runs WHERE study_id = $s AND status = 'running'", ("$s", studyId));
-            tx.Commit();
-            return n;
-        }
-    }
-
-    public void BeginRun(RunRow run)
-    {
-        lock (_gate)
-        {
-            NonQuery(null, """
-                INSERT OR REPLACE INTO runs(run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol,
-                    level, requested_ir, split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir,
-                    status, started_at, finished_at, train_seconds, imblab_version)
-                VALUES ($id, $study, $ds, $hash, $cfg, $seed, $si, $protocol, $level, $rir, $rep, $fold, $min, $train, $test,
-                    $ir, 'running', $started, NULL, NULL, $v)
-                """,
-                ("$id", run.RunId), ("$study", run.StudyId), ("$ds", run.DatasetId), ("$hash", run.ConfigHash), ("$cfg", run.ConfigJson),
-                ("$seed", run.Seed), ("$si", run.SeedIndex), ("$protocol", run.Protocol), ("$level", run.Level), ("$rir", run.RequestedIr),
-                ("$rep", run.SplitRepeat), ("$fold", run.SplitFold), ("$min", run.MinorityClass),
-                ("$train", JsonSerializer.Serialize(run.TrainCounts)), ("$test", JsonSerializer.Serialize(run.TestCounts)),
-                ("$ir", run.RealisedIr), ("$started", run.StartedAt), ("$v", run.ImbLabVersion));
-        }
-    }
-
-    /// <summary>Writes all of a run's records and marks it finished, atomically.</summary>
-    public void CompleteRun(string runId, RunRecords records, double trainSeconds)
-    {
-        lock (_gate)
-        {
-            using var tx = _connection.BeginTransaction();
-            foreach (var table in RunTables) NonQuery(tx, $"DELETE FROM {table} WHERE run_id = $id", ("$id", runId));
-
-            InsertAll(tx, "metrics", ["run_id", "step", "epoch", "split", "class", "metric", "value"], records.Metrics,
-                m => [runId, m.Step, m.Epoch, m.Split, m.Class, m.Metric, DbValue(m.Value)]);
-            InsertAll(tx, "samples", ["run_id", "split", "row_ids", "labels"], records.Samples,
-                s => [runId, s.Split, Blob.FromInts(s.RowIds), Blob.FromInts(s.Labels)]);
-            InsertAll(tx, "sample_signals", ["run_id", "step", "epoch", "split", "p_true", "margin", "correct"], records.Signals,
-                s => [runId, s.Step, s.Epoch, s.Split, Blob.FromHalves(s.TrueClassProbability), Blob.FromHalves(s.Margin), Blob.FromBools(s.Correct)]);
-            InsertAll(tx, "gradient_metrics", ["run_id", "step", "epoch", "layer", "class", "other_class", "metric", "value"], records.Gradients,
-                g => [runId, g.Step, g.Epoch, g.Layer, g.Class, g.OtherClass, g.Metric, DbValue(g.Value)]);
-            InsertAll(tx, "representation_metrics", ["run_id", "step", "epoch", "split", "layer", "class", "other_class", "metric", "value", "rows"],
-                records.Representations, r => [runId, r.Step, r.Epoch, r.Split, r.Layer, r.Class, r.OtherClass, r.Metric, DbValue(r.Value), r.Rows]);
-            InsertAll(tx, "activations", ["run_id", "step", "epoch", "split", "layer", "width", "row_ids", "vals"], records.Activations,
-                a => [runId, a.Step, a.Epoch, a.Split, a.Layer, a.Width, Blob.FromInts(a.RowIds), Blob.FromFloats(a.Values)]);
-
-            var updated = NonQuery(tx, "UPDATE runs SET status = 'finished', finished_at = $now, train_seconds = $secs WHERE run_id = $id",
-                ("$id", runId), ("$now", Now()), ("$secs", trainSeconds));
-            if (updated != 1) throw new InvalidOperationException($"run {runId} was not begun");
-            tx.Commit();
-        }
+        });
     }
 
     public IReadOnlyList<RunRow> Runs(string? studyId = null, bool finishedOnly = true) => Query($"""
@@ -233,7 +229,7 @@ internal sealed partial class StudyStore : IDisposable
         r => new RunRow(
             r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6),
             r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDouble(9), r.GetInt32(10), r.GetInt32(11),
-            r.GetInt32(12), JsonSerializer.Deserialize<int[]>(r.GetString(13))!, JsonSerializer.Deserialize<int[]>(r.GetString(14))!,
+            r.GetInt32(12), Json<int[]>(r, 13, $"run {r.GetString(0)}", "train_counts"), Json<int[]>(r, 14, $"run {r.GetString(0)}", "test_counts"),
             r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetDouble(18),
             r.GetString(19)),
         ("$s", studyId));
@@ -244,8 +240,8 @@ internal sealed partial class StudyStore : IDisposable
         FROM datasets ORDER BY name
         """,
         r => new DatasetRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-            r.GetInt32(6), r.GetInt32(7), JsonSerializer.Deserialize<string[]>(r.GetString(8))!,
-            JsonSerializer.Deserialize<int[]>(r.GetString(9))!, r.GetString(10)));
+            r.GetInt32(6), r.GetInt32(7), Json<string[]>(r, 8, $"dataset {r.GetString(0)}", "class_names"),
+            Json<int[]>(r, 9, $"dataset {r.GetString(0)}", "class_counts"), r.GetString(10)));
 
     /// <summary>Streams the metrics of finished runs (all, or one run) in run, step, split order.</summary>
     public IEnumerable<(string RunId, MetricRecord Record)> Metrics(string? runId = null) => Stream("""
@@ -283,7 +279,7 @@ internal sealed partial class StudyStore : IDisposable
         var rows = findings.ToList();
         var foreign = rows.FirstOrDefault(f => f.StudyId != studyId);
         if (foreign is not null) throw new ArgumentException($"finding of study {foreign.StudyId} given for study {studyId}", nameof(findings));
-        lock (_gate)
+        lock (_gate) Guard(() =>
         {
             using var tx = _connection.BeginTransaction();
             NonQuery(tx, "DELETE FROM findings WHERE study_id = $s", ("$s", studyId));
@@ -293,7 +289,7 @@ internal sealed partial class StudyStore : IDisposable
                 rows, f => [f.StudyId, f.Dataset, f.Protocol, f.Finding, f.Statement, f.Verdict, DbValue(f.Effect), DbValue(f.CiLow), DbValue(f.CiHigh),
                     DbValue(f.PValue), f.N, f.DetailsJson, now]);
             tx.Commit();
-        }
+        });
     }
 
     public IReadOnlyList<FindingRow> Findings(string studyId) => Query(
@@ -307,25 +303,51 @@ internal sealed partial class StudyStore : IDisposable
         "SELECT study_id, created_at, updated_at, imblab_version, config_json FROM studies ORDER BY updated_at DESC",
         r => new StudyRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
 
-    public IReadOnlyList<SplitSamples> Samples(string runId) => Query(
-        "SELECT split, row_ids, labels FROM samples WHERE run_id = $id ORDER BY split",
-        r => new SplitSamples(r.GetString(0), Blob.ToInts((byte[])r[1]), Blob.ToInts((byte[])r[2])),
-        ("$id", runId));
+    /// <summary>
+    /// The samples of one run by split. A run writes a samples row for every split it records signals of (RunMonitor),
+    /// so a missing one is damage, reported here rather than as a failed lookup in whatever reads the signals.
+    /// </summary>
+    public IReadOnlyList<SplitSamples> Samples(string runId)
+    {
+        var samples = Query(
+            "SELECT split, row_ids, labels FROM samples WHERE run_id = $id ORDER BY split",
+            r =>
+            {
+                var (rows, labels) = (Ints(r, 1, runId, "samples.row_ids"), Ints(r, 2, runId, "samples.labels"));
+                if (rows.Length != labels.Length)
+                    throw StoreErrors.BadValue(Path, $"run {runId}", $"samples of split '{r.GetString(0)}' have {rows.Length} row ids but {labels.Length} labels");
+                return new SplitSamples(r.GetString(0), rows, labels);
+            },
+            ("$id", runId));
+        foreach (var split in Query("SELECT DISTINCT split FROM sample_signals WHERE run_id = $id", r => r.GetString(0), ("$id", runId)))
+            if (samples.All(s => s.Split != split))
+                throw StoreErrors.BadValue(Path, $"run {runId}", $"no samples row for split '{split}' although the run has per-sample signals of it (the store is damaged)");
+        return samples;
+    }
 
     /// <summary>Streams the per-sample signals of one run, in split, step order.</summary>
     public IEnumerable<SampleSignals> Signals(string runId) => Stream(
         "SELECT step, epoch, split, p_true, margin, correct FROM sample_signals WHERE run_id = $id ORDER BY split, step",
         r =>
         {
-            var p = Blob.HalvesToFloats((byte[])r[3]);
-            return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), p, Blob.HalvesToFloats((byte[])r[4]), Blob.ToBools((byte[])r[5], p.Length));
+            var (p, margin, correct) = (r[3] as byte[], r[4] as byte[], r[5] as byte[]);
+            if (p is null || margin is null || correct is null || p.Length % 2 != 0 || margin.Length != p.Length || correct.Length * 8 < p.Length / 2)
+                throw StoreErrors.BadValue(Path, $"run {runId}", $"sample_signals of split '{r.GetString(2)}' at step {r.GetInt32(0)}: p_true, margin and correct blobs are missing or of mismatched lengths");
+            var probabilities = Blob.HalvesToFloats(p);
+            return new SampleSignals(r.GetInt32(0), r.GetDouble(1), r.GetString(2), probabilities, Blob.HalvesToFloats(margin), Blob.ToBools(correct, probabilities.Length));
         },
         ("$id", runId));
 
     public void Dispose()
     {
-        _snapshot?.Dispose();
-        _connection.Dispose();
+        lock (_gate)
+        {
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+            _snapshot?.Dispose();
+            _snapshot = null;
+            _connection.Dispose();
+        }
     }
 
     private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
@@ -350,15 +372,71 @@ internal sealed partial class StudyStore : IDisposable
     {
         using var cmd = Command(sql);
         Bind(cmd, args);
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) yield return map(r);
+        using var r = Guard(cmd.ExecuteReader);
+        // Not a try around the loop: C# allows no yield inside a try with a catch.
+        while (Guard(r.Read)) yield return Decode(r, map);
+    }
+
+    /// <summary>Maps one row; a value of the wrong type or shape (a tampered or foreign row) becomes a one-line error.</summary>
+    private T Decode<T>(SqliteDataReader r, Func<SqliteDataReader, T> map)
+    {
+        try
+        {
+            return map(r);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or JsonException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            throw StoreErrors.BadValue(Path, "a row of the store", $"unreadable value ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    /// <summary>Runs a store operation, turning a SQLite failure into a one-line error that names the store.</summary>
+    private T Guard<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (SqliteException e)
+        {
+            throw StoreErrors.Describe(Path, e);
+        }
+    }
+
+    private void Guard(Action operation) => Guard(() =>
+    {
+        operation();
+        return true;
+    });
+
+    /// <summary>A JSON column, decoded with an error that names the row and the column.</summary>
+    private T Json<T>(SqliteDataReader r, int i, string row, string column) where T : class
+    {
+        var text = r.IsDBNull(i) ? "NULL" : r.GetValue(i)?.ToString() ?? "";
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            var shown = text.Length > 40 ? text[..40] + "..." : text;
+            throw StoreErrors.BadValue(Path, row, $"{column} is not a JSON {(typeof(T) == typeof(string[]) ? "list of names" : "list of counts")} (\"{shown.ReplaceLineEndings(" ")}\")", e);
+        }
+    }
+
+    /// <summary>An int32 blob, decoded with an error that names the run and the column.</summary>
+    private int[] Ints(SqliteDataReader r, int i, string runId, string column)
+    {
+        if (r.IsDBNull(i) || r.GetValue(i) is not byte[] bytes) throw StoreErrors.BadValue(Path, $"run {runId}", $"{column} is missing or not a blob");
+        if (bytes.Length % sizeof(int) != 0) throw StoreErrors.BadValue(Path, $"run {runId}", $"{column} has {bytes.Length} bytes, not a whole number of int32 values");
+        return Blob.ToInts(bytes);
     }
 
     private int NonQuery(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
         using var cmd = Command(sql, tx);
         Bind(cmd, args);
-        return cmd.ExecuteNonQuery();
+        return Guard(cmd.ExecuteNonQuery);
     }
 
     /// <summary>Inserts every item as one row through a single prepared command.</summary>
@@ -379,9 +457,9 @@ internal sealed partial class StudyStore : IDisposable
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
     }
 
-    private T? Scalar<T>(string sql)
+    private T? Scalar<T>(string sql, SqliteTransaction? tx = null)
     {
-        using var cmd = Command(sql);
+        using var cmd = Command(sql, tx);
         var v = cmd.ExecuteScalar();
         return v is null or DBNull ? default : (T)Convert.ChangeType(v, typeof(T), CultureInfo.InvariantCulture);
     }
@@ -401,7 +479,10 @@ internal sealed partial class StudyStore : IDisposable
     // SQLite has no NaN: it would store NULL anyway; saying so here keeps the convention explicit (NULL = undefined).
     private static object DbValue(double v) => double.IsNaN(v) ? DBNull.Value : v;
 
-    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private string Now() => Timestamp(_clock.GetUtcNow());
+
+    /// <summary>The store's time format: ISO 8601 UTC to the millisecond, which also orders correctly as text.</summary>
+    internal static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Compact little-endian encodings of the per-sample arrays.</summary>

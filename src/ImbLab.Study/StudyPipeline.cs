@@ -66,9 +66,11 @@ internal static class StudyPipeline
         using var store = StudyStore.Open(storePath, create: true);
         store.UpsertStudy(plan.StudyId, spec.ToJson());
         foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
-        var redone = store.DeleteUnfinished(plan.StudyId);
+        // Only runs whose owner is gone are redone: another process may be training this study into the same store.
+        var redone = store.DeleteStaleRuns(plan.StudyId);
         var finished = store.FinishedRunIds(plan.StudyId);
-        return new StudyRunner(threads).Run(plan, new StoreSink(store), finished, redone, progress, cancellationToken);
+        var sink = new StoreSink(store);
+        return new StudyRunner(threads).Run(plan, sink, finished, redone, progress, cancellationToken, claims: sink);
     }
 
     /// <summary>States the findings of a study already in a store (no retraining) and writes them into it.</summary>

@@ -20,6 +20,8 @@ internal static class CsvExporter
         bool representations = false)
     {
         Directory.CreateDirectory(folder);
+        // One read transaction for the whole export: runs finishing meanwhile must not appear in some files and not others.
+        using var snapshot = store.Snapshot();
         var runs = store.Runs();
         var datasets = store.Datasets().ToDictionary(d => d.DatasetId);
         var runById = runs.ToDictionary(r => r.RunId);

@@ -19,36 +19,63 @@ internal interface IRunSink
     void Complete(string runId, RunRecords records, double seconds);
 }
 
-internal sealed class StoreSink(StudyStore store) : IRunSink
+/// <summary>
+/// Shares a study's runs with other processes working on the same store: a run is trained only by the process that
+/// claimed it, and a process with nothing left to claim waits for the others' runs in flight.
+/// </summary>
+internal interface IRunClaims
+{
+    /// <summary>Claims a run (writing it as 'running'); false when it is finished or another live process holds it.</summary>
+    bool TryClaim(RunRow run);
+
+    /// <summary>The runs of the study finished so far, by any process.</summary>
+    ISet<string> Finished(string studyId);
+}
+
+internal sealed class StoreSink(StudyStore store) : IRunSink, IRunClaims
 {
     public void Begin(RunRow run) => store.BeginRun(run);
 
     public void Complete(string runId, RunRecords records, double seconds) => store.CompleteRun(runId, records, seconds);
+
+    public bool TryClaim(RunRow run) => store.TryClaimRun(run);
+
+    public ISet<string> Finished(string studyId) => store.FinishedRunIds(studyId);
 }
 
 /// <summary>Progress for people (lossy): runs and epochs done out of the total still to do.</summary>
 internal sealed record StudyProgress(int RunsDone, int RunsToDo, long EpochsDone, long EpochsToDo, string Current);
 
-internal sealed record StudyOutcome(string StudyId, int RunsTotal, int RunsSkipped, int RunsDone, int RunsRedone, TimeSpan Elapsed);
+/// <summary>A study process's share of a study: RunsByOthers were trained meanwhile by other processes on the same store.</summary>
+internal sealed record StudyOutcome(string StudyId, int RunsTotal, int RunsSkipped, int RunsDone, int RunsRedone, TimeSpan Elapsed, int RunsByOthers = 0);
 
 /// <summary>
 /// Runs the pending runs of a plan: per dataset, in groups that train in lockstep over all cores. Each run is
-/// written to the sink the moment it finishes, so an interruption loses only the runs still in flight.
+/// written to the sink the moment it finishes, so an interruption loses only the runs still in flight. With claims
+/// (a study on a store), each run is claimed just before its group trains, so several processes on one store share
+/// the plan; when nothing is left to claim the runner polls until the other processes' runs are finished, claiming
+/// any whose owner died meanwhile. That wait is bounded by the others' liveness: a worker that stops heartbeating
+/// for <see cref="RunOwner.StaleAfter"/> loses its runs to this one.
 /// </summary>
 internal sealed class StudyRunner
 {
+    /// <summary>How often a runner with nothing to claim looks again at the other processes' runs in flight.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
     private readonly int _threads;
     private readonly int _groupSize;
+    private readonly TimeProvider _clock;
 
-    public StudyRunner(int threads, int groupSize = 0)
+    public StudyRunner(int threads, int groupSize = 0, TimeProvider? clock = null)
     {
         if (threads < 1) throw new UsageException(Settings.Threads, $"{threads} must be >= 1");
         _threads = threads;
         _groupSize = groupSize > 0 ? groupSize : Math.Max(8, 4 * threads);
+        _clock = clock ?? TimeProvider.System;
     }
 
     public StudyOutcome Run(StudyPlan plan, IRunSink sink, ISet<string> finished, int redone, IProgress<StudyProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IRunClaims? claims = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var pending = plan.Runs.Where(r => !finished.Contains(r.RunId)).ToList();
@@ -59,30 +86,54 @@ internal sealed class StudyRunner
         void Report() => progress?.Report(new StudyProgress(Volatile.Read(ref runsDone), pending.Count, Interlocked.Read(ref epochsDone), epochsToDo, current));
         Report();
 
-        foreach (var group in pending.GroupBy(r => r.Dataset).SelectMany(g => g.Chunk(_groupSize)))
+        var toClaim = pending;
+        while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            current = group[0].Dataset.Name;
-            var jobs = new List<TrainingJob>(group.Length);
-            foreach (var run in group)
+            var trained = false;
+            foreach (var group in toClaim.GroupBy(r => r.Dataset).SelectMany(g => g.Chunk(_groupSize)))
             {
-                jobs.Add(BuildJob(plan, run, sink, onFinished: monitor =>
+                cancellationToken.ThrowIfCancellationRequested();
+                current = group[0].Dataset.Name;
+                var jobs = new List<TrainingJob>(group.Length);
+                foreach (var run in group)
                 {
-                    sink.Complete(monitor.RunId, monitor.Records, monitor.Seconds);
-                    Interlocked.Increment(ref runsDone);
-                    Report();
-                }, onEpoch: () =>
-                {
-                    Interlocked.Increment(ref epochsDone);
-                    Report();
-                }));
+                    var job = BuildJob(plan, run, sink, claims, onFinished: monitor =>
+                    {
+                        sink.Complete(monitor.RunId, monitor.Records, monitor.Seconds);
+                        Interlocked.Increment(ref runsDone);
+                        Report();
+                    }, onEpoch: () =>
+                    {
+                        Interlocked.Increment(ref epochsDone);
+                        Report();
+                    });
+                    if (job is not null) jobs.Add(job);
+                }
+                if (jobs.Count == 0) continue;
+                LockstepTrainer.Train(jobs, _threads, cancellationToken);
+                trained = true;
             }
-            LockstepTrainer.Train(jobs, _threads, cancellationToken);
+            if (claims is null) break;
+
+            // Runs another process held: done by now, still in flight (wait), or abandoned (claimable on the next pass).
+            var done = claims.Finished(plan.StudyId);
+            toClaim = pending.Where(r => !done.Contains(r.RunId)).ToList();
+            if (toClaim.Count == 0) break;
+            if (!trained) Wait(cancellationToken);
         }
-        return new StudyOutcome(plan.StudyId, plan.Runs.Count, plan.Runs.Count - pending.Count, runsDone, redone, clock.Elapsed);
+        var byOthers = pending.Count - Volatile.Read(ref runsDone);
+        return new StudyOutcome(plan.StudyId, plan.Runs.Count, plan.Runs.Count - pending.Count, runsDone, redone, clock.Elapsed, byOthers);
     }
 
-    private static TrainingJob BuildJob(StudyPlan plan, PlannedRun run, IRunSink sink, Action<RunMonitor> onFinished, Action onEpoch)
+    private void Wait(CancellationToken cancellationToken)
+    {
+        using var elapsed = new ManualResetEventSlim();
+        using var timer = _clock.CreateTimer(_ => elapsed.Set(), null, PollInterval, Timeout.InfiniteTimeSpan);
+        elapsed.Wait(cancellationToken);
+    }
+
+    /// <summary>The training job of a run, or null when <paramref name="claims"/> says another process has it or finished it.</summary>
+    private TrainingJob? BuildJob(StudyPlan plan, PlannedRun run, IRunSink sink, IRunClaims? claims, Action<RunMonitor> onFinished, Action onEpoch)
     {
         var model = plan.Spec.Model;
         var (table, split) = run.Dataset.Splits[run.SplitIndex];
@@ -92,10 +143,12 @@ internal sealed class StudyRunner
         var train = encoder.Transform(table, trainRows);
         var test = encoder.Transform(table, split.TestRows);
 
-        sink.Begin(new RunRow(run.RunId, plan.StudyId, run.Dataset.DatasetId, run.ConfigHash, run.ConfigJson, run.Config.Seed,
+        var row = new RunRow(run.RunId, plan.StudyId, run.Dataset.DatasetId, run.ConfigHash, run.ConfigJson, run.Config.Seed,
             run.Config.SeedIndex, run.Config.Protocol, run.Config.Level, run.Config.RequestedIr, split.Repeat, split.Fold,
-            run.MinorityClass, train.ClassCounts(), test.ClassCounts(), "running",
-            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), null, null, ImbLabInfo.Version));
+            run.MinorityClass, train.ClassCounts(), test.ClassCounts(), "running", StudyStore.Timestamp(_clock.GetUtcNow()), null, null,
+            ImbLabInfo.Version);
+        if (claims is null) sink.Begin(row);
+        else if (!claims.TryClaim(row)) return null;
 
         var shape = new MlpShape(encoder.FeatureCount, model.Hidden, table.ClassNames.Count, model.Activation);
         var mlp = new Mlp(shape, Rng.Derive(seed, "init"));

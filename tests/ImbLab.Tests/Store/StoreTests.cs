@@ -51,16 +51,22 @@ public sealed class StoreTests : IDisposable
     }
 
     [Fact]
-    public void Given_a_run_left_running_When_unfinished_runs_are_deleted_Then_finished_runs_stay_and_partial_records_go()
+    public void Given_a_run_left_running_When_its_owner_is_gone_and_stale_runs_are_deleted_Then_finished_runs_stay_and_partial_records_go()
     {
-        using var store = StudyStore.Open(Path.Combine(_dir, "s.db"), create: true);
-        store.UpsertStudy("study1", "{}");
-        store.UpsertDataset(new DatasetRow("ds-1", "ds", "file.dat", "abc", 150, 2, 2, 0, ["a", "b"], [140, 10], "{}"));
-        store.BeginRun(Run("done"));
-        store.CompleteRun("done", Records(), 1);
-        store.BeginRun(Run("left"));
+        var clock = new ImbLab.Tests.Store.ManualClock(DateTimeOffset.UnixEpoch);
+        var path = Path.Combine(_dir, "s.db");
+        using (var first = StudyStore.Open(path, create: true, clock))
+        {
+            first.UpsertStudy("study1", "{}");
+            first.UpsertDataset(new DatasetRow("ds-1", "ds", "file.dat", "abc", 150, 2, 2, 0, ["a", "b"], [140, 10], "{}"));
+            first.BeginRun(Run("done"));
+            first.CompleteRun("done", Records(), 1);
+            first.BeginRun(Run("left"));
+        }
+        using var store = StudyStore.Open(path, create: false, clock);
+        clock.Advance(RunOwner.StaleAfter + TimeSpan.FromSeconds(1));
 
-        Assert.Equal(1, store.DeleteUnfinished("study1"));
+        Assert.Equal(1, store.DeleteStaleRuns("study1"));
         Assert.Equal(["done"], store.FinishedRunIds("study1"));
         Assert.Single(store.Runs("study1", finishedOnly: false));
     }
