@@ -39,11 +39,15 @@ def main(old_path, new_path):
     old, new = sqlite3.connect(old_path), sqlite3.connect(new_path)
     problems = 0
     for table, order in TABLES.items():
-        cols = columns(old, table)
-        if cols != columns(new, table):
-            print(f"{table}: columns differ: {cols} vs {columns(new, table)}")
-            problems += 1
-            continue
+        old_cols, new_cols = columns(old, table), columns(new, table)
+        # A newer schema may add columns (e.g. a run's owner while it is in flight): compare what both have, and say
+        # what only one side has, which must then be empty (NULL) on every row to count as equal.
+        cols = [c for c in old_cols if c in new_cols]
+        for side, db, extra in (("old", old, set(old_cols) - set(new_cols)), ("new", new, set(new_cols) - set(old_cols))):
+            for c in sorted(extra):
+                filled = db.execute(f"SELECT count(*) FROM {table} WHERE {c} IS NOT NULL").fetchone()[0]
+                print(f"{table}: column {c} only in the {side} store ({filled} rows not NULL)")
+                problems += filled > 0
         sql = f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}"
         a, b = old.execute(sql).fetchall(), new.execute(sql).fetchall()
         if len(a) != len(b):
