@@ -12,6 +12,12 @@ public sealed class CliTests : IDisposable
 
     private static readonly string[] Tiny = ["--epochs", "2", "--hidden", "8", "--batch-size", "16"];
 
+    private static string[] ReadGzipLines(string path)
+    {
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     [Fact]
     public void Given_a_small_synthetic_study_When_run_with_json_Then_it_exits_0_and_reports_every_condition()
     {
@@ -34,10 +40,10 @@ public sealed class CliTests : IDisposable
         var export = CliHarness.Run("export", Path.Combine(_dir, "imblab.db"), "--format", "csv", "--out", Path.Combine(_dir, "csv"));
         Assert.True(export.Exit == 0, export.Err);
         var metrics = File.ReadAllLines(Path.Combine(_dir, "csv", "metrics.csv"));
-        Assert.Equal("run_id,step,epoch,split,class,class_label,role,metric,value", metrics[0]);
+        Assert.Equal("study_id,run_id,dataset,protocol,level,requested_ir,seed,seed_index,split_repeat,split_fold,step,epoch,split,class,class_label,role,metric,value", metrics[0]);
         Assert.Contains(metrics, l => l.Contains(",minority,recall,", StringComparison.Ordinal));
-        var samples = File.ReadAllLines(Path.Combine(_dir, "csv", "samples.csv"));
-        Assert.StartsWith("run_id,split,step,epoch,sample,class,role,p_true,margin,correct", samples[0]);
+        var samples = ReadGzipLines(Path.Combine(_dir, "csv", "samples.csv.gz"));
+        Assert.EndsWith(",split,step,epoch,sample,class,role,p_true,margin,correct", samples[0]);
         Assert.True(samples.Length > 1000);
     }
 

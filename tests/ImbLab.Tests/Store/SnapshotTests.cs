@@ -70,9 +70,9 @@ public sealed class SnapshotTests : IDisposable
             {
                 var folder = Path.Combine(_dir, $"export-{i}");
                 using var reader = StudyStore.OpenForReading(StorePath);
-                CsvExporter.Export(reader, folder, samples: true, CancellationToken.None);
+                StoreExporter.Export(reader, new ExportRequest(folder, ExportFormat.Csv) { Tables = ["runs", "metrics"] }, CancellationToken.None);
                 var runs = File.ReadLines(Path.Combine(folder, "runs.csv")).Skip(1).Select(l => l.Split(',')[1]).ToHashSet();
-                var metricRuns = File.ReadLines(Path.Combine(folder, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+                var metricRuns = File.ReadLines(Path.Combine(folder, "metrics.csv")).Skip(1).Select(l => l.Split(',')[1]).ToHashSet();
                 Assert.Equal(runs.Order(), metricRuns.Order());
             }
         }

@@ -120,12 +120,15 @@ public sealed class DiagnosticsRecordingTests : IDisposable
         var snapshots = store.Activations(run.RunId).ToList();
         var expected = snapshots.Sum(a => a.RowIds.Length);
         store.Dispose();
-        var files = ImbLab.Store.Export.CsvExporter.Export(StudyStore.Open(Directory.GetFiles(_dir, "*.db").Single(), false), Path.Combine(_dir, "csv"),
-            samples: false, CancellationToken.None, representations: true);
-        var csv = Assert.Single(files, f => f.Path.EndsWith("representations.csv", StringComparison.Ordinal));
+        using var reopened = StudyStore.OpenForReading(Directory.GetFiles(_dir, "*.db").Single());
+        var files = StoreExporter.Export(reopened, new ExportRequest(Path.Combine(_dir, "csv"), ExportFormat.Csv) { Tables = ["activations"], GzipLargeCsv = false },
+            CancellationToken.None);
+        var csv = Assert.Single(files, f => f.Path.EndsWith("activations.csv", StringComparison.Ordinal));
         Assert.Equal(expected, csv.Rows);
+        var header = File.ReadLines(csv.Path).First().Split(',');
         var line = File.ReadLines(csv.Path).Skip(1).First().Split(',');
-        Assert.Equal(int.Parse(line[8], System.Globalization.CultureInfo.InvariantCulture), line[9].Split(' ').Length);
+        Assert.Equal(int.Parse(line[Array.IndexOf(header, "width")], System.Globalization.CultureInfo.InvariantCulture),
+            line[Array.IndexOf(header, "values")].Split(' ').Length);
     }
 }
 
