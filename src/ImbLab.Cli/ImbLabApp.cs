@@ -47,7 +47,7 @@ internal static class ImbLabApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores or per-class probabilities.");
             config.AddCommand<ExportCommand>("export")
-                .WithDescription("Export a store's runs, metrics and per-sample signals as long-format CSV.");
+                .WithDescription("Export every table of a store (runs, metrics, gradients, representations, findings, dynamics, samples) as CSV or Parquet.");
             config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
             config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG and PNG beside it.");
