@@ -14,7 +14,7 @@ internal sealed class NaturalProtocol : IImbalanceProtocol
         return Plan(trainCounts);
     }
 
-    public IReadOnlyList<ImbalanceTarget> Plan(IReadOnlyList<int> trainCounts)
+    public static IReadOnlyList<ImbalanceTarget> Plan(IReadOnlyList<int> trainCounts)
     {
         BinaryTrainingPart.RequireCounts(trainCounts);
         return [new ImbalanceTarget("natural", null, trainCounts[trainCounts.Minority()], trainCounts[trainCounts.Majority()])];

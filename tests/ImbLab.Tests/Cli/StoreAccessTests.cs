@@ -127,7 +127,7 @@ public sealed class DamagedStoreTests(SmallStudyFixture study) : IClassFixture<S
         return path;
     }
 
-    private void Sql(string store, string sql)
+    private static void Sql(string store, string sql)
     {
         using var c = new SqliteConnection($"Data Source={store};Pooling=False");
         c.Open();

@@ -136,7 +136,7 @@ public sealed class ImbalanceProtocolsTests
     public void Given_three_classes_When_planned_Then_natural_works_and_binary_protocols_say_two_classes_are_needed()
     {
         int[] counts = [40, 7, 100];
-        Assert.Equal(new ImbalanceTarget("natural", null, 7, 100), Assert.Single(ImbalanceProtocols.Natural.Plan(counts)));
+        Assert.Equal(new ImbalanceTarget("natural", null, 7, 100), Assert.Single(NaturalProtocol.Plan(counts)));
         foreach (var kind in IrKinds)
         {
             var ex = Assert.Throws<InfeasibleException>(() => kind.Plan(counts, [2]));
