@@ -4,11 +4,11 @@ using ScottPlot;
 
 namespace ImbLab.Report;
 
-/// <summary>A figure ready for the report: lean inline SVG for the page, and the files (SVG, PNG) for papers.</summary>
-internal sealed record RenderedFigure(string Name, string InlineSvg, string FileSvg, byte[] Png, string Caption);
+/// <summary>A figure drawn: lean inline SVG for the page, the SVG file for papers, and PNG bytes when asked for.</summary>
+internal sealed record RenderedFigure(string Name, string InlineSvg, string FileSvg, byte[]? Png);
 
 /// <summary>
-/// Turns a ScottPlot plot into SVG and PNG. ScottPlot (through Skia's SVG canvas) writes 4-6 decimals, one x offset
+/// Turns a chart into SVG (and PNG). ScottPlot (through Skia's SVG canvas) writes 4-6 decimals, one x offset
 /// per glyph and document-global clip ids; a 44-dataset report inlines thousands of figures, so the inline copy is
 /// trimmed: coordinates rounded to 0.1 px, glyph offsets dropped (the browser lays text out itself), ids prefixed
 /// per figure so they cannot collide, whitespace between tags removed.
@@ -17,25 +17,27 @@ internal static partial class FigureRender
 {
     public const int PngScale = 2;
 
-    public static RenderedFigure Render(string name, Func<bool, Plot> build, int width, int height, string caption, string idPrefix)
+    public static RenderedFigure Render(string name, Chart chart, int width, int height, string idPrefix, bool png)
     {
-        var svgPlot = build(true);
-        var raw = svgPlot.GetSvgXml(width, height);
-        var pngPlot = build(false);
-        pngPlot.ScaleFactor = PngScale;
-        var png = pngPlot.GetImageBytes(width * PngScale, height * PngScale, ImageFormat.Png);
+        var raw = Charts.Draw(chart, forSvg: true).GetSvgXml(width, height);
+        byte[]? bytes = null;
+        if (png)
+        {
+            var pngPlot = Charts.Draw(chart, forSvg: false);
+            pngPlot.ScaleFactor = PngScale;
+            bytes = pngPlot.GetImageBytes(width * PngScale, height * PngScale, ImageFormat.Png);
+        }
         var lean = Lean(raw, idPrefix);
         var file = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + lean.Replace("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", StringComparison.Ordinal);
-        return new RenderedFigure(name, lean, file, png, caption);
+        return new RenderedFigure(name, lean, file, bytes);
     }
 
     /// <summary>Trims ScottPlot's SVG for inlining (see the class comment). Text content is left untouched.</summary>
     public static string Lean(string svg, string idPrefix)
     {
         var s = XmlDecl().Replace(svg, "");
-        // Skia's SVG canvas outlines dashed strokes as one filled shape per dash; Charts marks dashed lines with this
-        // opacity instead (see Charts.DashMarker) and they become a real dash pattern here.
-        s = s.Replace($" stroke-opacity=\"{Charts.DashMarkerOpacity}\"", " stroke-dasharray=\"6 4\"", StringComparison.Ordinal);
+        // Dashed lines arrive solid with a marker miter limit (see Charts.SvgDashMarker): here they get their dashes.
+        s = s.Replace($" stroke-miterlimit=\"{Charts.SvgDashMarker.ToString(CultureInfo.InvariantCulture)}\"", DashArray, StringComparison.Ordinal);
         s = RootTag().Replace(s, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\" class=\"fig\" role=\"img\">", 1);
         s = GlyphList().Replace(s, m => $"{m.Groups[1].Value}=\"{Round(m.Groups[2].Value, 1)}\"");
         s = NumericAttr().Replace(s, m =>
@@ -57,6 +59,9 @@ internal static partial class FigureRender
         }
         return s.Trim();
     }
+
+    private static readonly string DashArray =
+        $" stroke-dasharray=\"{string.Join(' ', Charts.DashIntervals.Select(v => v.ToString(CultureInfo.InvariantCulture)))}\"";
 
     /// <summary>
     /// A path of M/L/Z commands with absolute coordinates (already rounded to 0.1) rewritten with relative l steps,

@@ -97,6 +97,26 @@ public sealed class FabricatedReportTests : IDisposable
         Assert.DoesNotContain("id=\"findings\"", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Given_no_png_option_When_reported_again_Then_the_figures_are_svg_only_and_the_last_reports_pngs_are_gone()
+    {
+        var shape = new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority"]);
+        var db = Path.Combine(_dir, "png.db");
+        FabricatedStore.Create(db, shape);
+        using var data = StudyStore.Load(db, null);
+        var html = Path.Combine(_dir, "png.html");
+        var withPng = ReportWriter.Write(data, data.Findings, html, new ReportOptions { Png = true }, CancellationToken.None);
+        Assert.True(withPng.Png);
+        Assert.Equal(withPng.Figures, Directory.GetFiles(withPng.FiguresFolder, "*.png").Length);
+        File.WriteAllText(Path.Combine(withPng.FiguresFolder, "notes.txt"), "mine");
+
+        var svgOnly = ReportWriter.Write(data, data.Findings, html, CancellationToken.None);
+        Assert.False(svgOnly.Png);
+        Assert.Equal(svgOnly.Figures, Directory.GetFiles(svgOnly.FiguresFolder, "*.svg").Length);
+        Assert.Empty(Directory.GetFiles(svgOnly.FiguresFolder, "*.png"));
+        Assert.True(File.Exists(Path.Combine(svgOnly.FiguresFolder, "notes.txt")), "a file the report did not write was deleted");
+    }
+
     /// <summary>
     /// The size and load time of a large study's report. By default 1 dataset of the 44 x 6 IR x 5 seed shape (the
     /// size grows linearly with datasets, so the 44-dataset size is extrapolated); tools/browser/report-benchmark.sh

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace ImbLab.Report;
+
+/// <summary>How the report model picks axis ranges and ticks from the values a figure shows.</summary>
+internal static class Scales
+{
+    /// <summary>The share of the data span added on either side, so no mark sits on the frame.</summary>
+    private const double Pad = 0.05;
+
+    /// <summary>A fixed range, padded a little so values at its ends stay visible (e.g. recall in [0, 1]).</summary>
+    public static Axis Bounded(string label, double min, double max) =>
+        new(label, min - (max - min) * 0.02, max + (max - min) * 0.02);
+
+    /// <summary>A linear axis over the finite values, padded; [0, 1] when there are none.</summary>
+    public static Axis Linear(string label, IEnumerable<double> values)
+    {
+        var (lo, hi) = Extent(values);
+        if (double.IsNaN(lo)) return new Axis(label, 0, 1);
+        if (lo == hi)
+        {
+            var half = lo == 0 ? 0.5 : Math.Abs(lo) * 0.1;
+            return new Axis(label, lo - half, hi + half);
+        }
+        var pad = (hi - lo) * Pad;
+        return new Axis(label, lo - pad, hi + pad);
+    }
+
+    /// <summary>
+    /// A log10 axis with a tick at every level present, labelled in the original units: the levels of a sweep (e.g.
+    /// IR 130, 200, 300) would mostly go unlabelled with 1-2-5 steps. Non-positive values cannot be placed and are left out.
+    /// </summary>
+    public static Axis LogLevels(string label, IEnumerable<double> values)
+    {
+        var levels = values.Where(v => v > 0 && double.IsFinite(v)).Distinct().Order().ToArray();
+        if (levels.Length == 0) return new Axis(label, 1, 10, AxisScale.Log10);
+        var (lo, hi) = (Math.Log10(levels[0]), Math.Log10(levels[^1]));
+        var pad = hi > lo ? (hi - lo) * Pad : 0.5;
+        return new Axis(label, Math.Pow(10, lo - pad), Math.Pow(10, hi + pad), AxisScale.Log10,
+            levels.Select(v => new Tick(v, v.ToString("0.###", CultureInfo.InvariantCulture))).ToList());
+    }
+
+    /// <summary>The smallest and largest finite value; NaN, NaN when there is none.</summary>
+    public static (double Min, double Max) Extent(IEnumerable<double> values)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v)) continue;
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+        }
+        return lo > hi ? (double.NaN, double.NaN) : (lo, hi);
+    }
+
+    /// <summary>Every y value a line chart draws: means and band ends.</summary>
+    public static IEnumerable<double> Values(IEnumerable<LineSeries> series) =>
+        series.SelectMany(s => s.Y.Concat(s.Low ?? []).Concat(s.High ?? []));
+}
