@@ -37,7 +37,8 @@ internal static class DynamicsFigures
                     kept.Select(r => r.Variability).ToArray(), kept.Select(r => r.Confidence).ToArray());
             }).ToList();
             var xMax = Math.Max(0.1, Math.Ceiling(rows.Max(r => r.Variability) * 10) / 10);
-            var map = new ScatterChart("Data map", new Axis("variability (sd of p_true over epochs)", 0, xMax), new Axis("confidence (mean p_true)", 0, 1), points);
+            var map = new ScatterChart("Data map", Scales.Ticked("variability (sd of p_true over epochs)", 0, xMax),
+                Scales.Ticked("confidence (mean p_true)", 0, 1), points);
             var last = train.Epochs[^1];
             var figures = new List<FigureModel>
             {
@@ -77,7 +78,7 @@ internal static class DynamicsFigures
     private static BarChart Bars(string title, string xLabel, IReadOnlyList<string> categories, IReadOnlyList<BarSeries> series)
     {
         var top = Scales.Extent(series.SelectMany(s => s.Values)).Max;
-        var x = new Axis(xLabel, -0.5, categories.Count - 0.5, Ticks: categories.Select((c, i) => new Tick(i, c)).ToList());
-        return new BarChart(title, x, new Axis("share of the class (%)", 0, double.IsNaN(top) || top <= 0 ? 100 : top * 1.05), categories, series);
+        var x = new Axis(xLabel, -0.5, categories.Count - 0.5, categories.Select((c, i) => new Tick(i, c)).ToList());
+        return new BarChart(title, x, Scales.Ticked("share of the class (%)", 0, double.IsNaN(top) || top <= 0 ? 100 : top * 1.05), categories, series);
     }
 }

@@ -14,10 +14,10 @@ internal enum AxisScale
 internal sealed record Tick(double Value, string Label);
 
 /// <summary>
-/// One axis of a figure: its label, the range shown (in data units, whatever the scale) and its ticks. Null ticks
-/// leave their placement to the plotting library (linear axes only).
+/// One axis of a figure: its label, the range shown (in data units, whatever the scale) and its ticks (the plotting
+/// library places none of its own, so what the model says is what is drawn).
 /// </summary>
-internal sealed record Axis(string Label, double Min, double Max, AxisScale Scale = AxisScale.Linear, IReadOnlyList<Tick>? Ticks = null)
+internal sealed record Axis(string Label, double Min, double Max, IReadOnlyList<Tick> Ticks, AxisScale Scale = AxisScale.Linear)
 {
     /// <summary>The value as placed on the axis (log10 for a log axis).</summary>
     public double Place(double v) => Scale == AxisScale.Log10 ? Math.Log10(v) : v;

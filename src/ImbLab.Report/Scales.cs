@@ -10,20 +10,45 @@ internal static class Scales
 
     /// <summary>A fixed range, padded a little so values at its ends stay visible (e.g. recall in [0, 1]).</summary>
     public static Axis Bounded(string label, double min, double max) =>
-        new(label, min - (max - min) * 0.02, max + (max - min) * 0.02);
+        Ticked(label, min - (max - min) * 0.02, max + (max - min) * 0.02);
 
     /// <summary>A linear axis over the finite values, padded; [0, 1] when there are none.</summary>
     public static Axis Linear(string label, IEnumerable<double> values)
     {
         var (lo, hi) = Extent(values);
-        if (double.IsNaN(lo)) return new Axis(label, 0, 1);
+        if (double.IsNaN(lo)) return Ticked(label, 0, 1);
         if (lo == hi)
         {
             var half = lo == 0 ? 0.5 : Math.Abs(lo) * 0.1;
-            return new Axis(label, lo - half, hi + half);
+            return Ticked(label, lo - half, hi + half);
         }
         var pad = (hi - lo) * Pad;
-        return new Axis(label, lo - pad, hi + pad);
+        return Ticked(label, lo - pad, hi + pad);
+    }
+
+    /// <summary>A linear axis over [min, max] with ticks at round steps (1, 2 or 5 times a power of ten), about <paramref name="target"/> of them.</summary>
+    public static Axis Ticked(string label, double min, double max, int target = 5) => new(label, min, max, NiceTicks(min, max, target));
+
+    public static IReadOnlyList<Tick> NiceTicks(double min, double max, int target = 5)
+    {
+        var step = NiceStep((max - min) / target);
+        var decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step) + 1e-9));
+        var ticks = new List<Tick>();
+        for (var k = Math.Ceiling(min / step - 1e-9); k * step <= max + step * 1e-9; k++)
+        {
+            var v = Math.Round(k * step, decimals + 1);
+            ticks.Add(new Tick(v, (v == 0 ? 0 : v).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+        }
+        return ticks;
+    }
+
+    /// <summary>The round step (1, 2 or 5 times a power of ten) nearest above a raw step.</summary>
+    public static double NiceStep(double raw)
+    {
+        if (!(raw > 0) || !double.IsFinite(raw)) return 1;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var norm = raw / magnitude;
+        return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * magnitude;
     }
 
     /// <summary>
@@ -33,11 +58,11 @@ internal static class Scales
     public static Axis LogLevels(string label, IEnumerable<double> values)
     {
         var levels = values.Where(v => v > 0 && double.IsFinite(v)).Distinct().Order().ToArray();
-        if (levels.Length == 0) return new Axis(label, 1, 10, AxisScale.Log10);
+        if (levels.Length == 0) return new Axis(label, 1, 10, [new Tick(1, "1"), new Tick(10, "10")], AxisScale.Log10);
         var (lo, hi) = (Math.Log10(levels[0]), Math.Log10(levels[^1]));
         var pad = hi > lo ? (hi - lo) * Pad : 0.5;
-        return new Axis(label, Math.Pow(10, lo - pad), Math.Pow(10, hi + pad), AxisScale.Log10,
-            levels.Select(v => new Tick(v, v.ToString("0.###", CultureInfo.InvariantCulture))).ToList());
+        return new Axis(label, Math.Pow(10, lo - pad), Math.Pow(10, hi + pad),
+            levels.Select(v => new Tick(v, v.ToString("0.###", CultureInfo.InvariantCulture))).ToList(), AxisScale.Log10);
     }
 
     /// <summary>The smallest and largest finite value; NaN, NaN when there is none.</summary>

@@ -8,7 +8,7 @@ public sealed class ChartsTests
 {
     private static readonly double[] Epochs = [0, 1, 2, 3, 4];
 
-    private static LineChart Curves() => new("IR 10", Scales.Linear("epoch", Epochs), new Axis("recall", 0, 1),
+    private static LineChart Curves() => new("IR 10", Scales.Linear("epoch", Epochs), Scales.Ticked("recall", 0, 1),
     [
         new LineSeries("min positive train", Palette.Minority, false, Epochs, [0, 0.2, 0.5, 0.8, 1], [0, 0.1, 0.4, 0.7, 0.9], [0, 0.3, 0.6, 0.9, 1]),
         new LineSeries("min positive test", Palette.Minority, true, Epochs, [0, 0.1, 0.2, 0.3, 0.3]),
@@ -42,7 +42,7 @@ public sealed class ChartsTests
     [Fact]
     public void Given_a_log_axis_chart_When_drawn_Then_ticks_are_labelled_in_original_units()
     {
-        var chart = new LineChart("sweep", Scales.LogLevels("imbalance ratio", [1, 10, 100]), new Axis("recall", 0, 1),
+        var chart = new LineChart("sweep", Scales.LogLevels("imbalance ratio", [1, 10, 100]), Scales.Ticked("recall", 0, 1),
             [new LineSeries("fixed-n", Palette.ForSeries(0), false, [1, 10, 100], [0.9, 0.5, 0.1], Markers: true)]);
         var svg = Svg(chart);
         foreach (var tick in new[] { ">1</text>", ">10</text>", ">100</text>", ">fixed-n</text>" })
@@ -52,7 +52,7 @@ public sealed class ChartsTests
     [Fact]
     public void Given_sweep_levels_within_one_decade_When_drawn_on_a_log_axis_Then_each_level_has_its_tick()
     {
-        var chart = new LineChart("sweep", Scales.LogLevels("imbalance ratio", [130, 200, 300]), new Axis("recall", 0, 1),
+        var chart = new LineChart("sweep", Scales.LogLevels("imbalance ratio", [130, 200, 300]), Scales.Ticked("recall", 0, 1),
             [new LineSeries("fixed-n", Palette.ForSeries(0), false, [130, 200, 300], [0.5, 0.3, 0.1], Markers: true)]);
         var svg = Svg(chart);
         foreach (var tick in new[] { ">130</text>", ">200</text>", ">300</text>" })
@@ -63,13 +63,13 @@ public sealed class ChartsTests
     [Fact]
     public void Given_scatter_and_bars_When_drawn_Then_each_class_is_a_legend_entry_in_its_colour()
     {
-        var scatter = Svg(new ScatterChart("Data map", new Axis("variability", 0, 0.5), new Axis("confidence", 0, 1),
+        var scatter = Svg(new ScatterChart("Data map", Scales.Ticked("variability", 0, 0.5), Scales.Ticked("confidence", 0, 1),
             [new PointSeries("maj a", Palette.Majority, [0.1, 0.2], [0.9, 0.8]), new PointSeries("min b", Palette.Minority, [0.3], [0.2])]));
         Assert.Contains(">maj a</text>", scatter, StringComparison.Ordinal);
         Assert.Contains(">min b</text>", scatter, StringComparison.Ordinal);
         Assert.Contains(">variability</text>", scatter, StringComparison.Ordinal);
-        var bars = Svg(new BarChart("Forgetting", new Axis("events", -0.5, 2.5, Ticks: [new Tick(0, "0"), new Tick(1, "1"), new Tick(2, "2")]),
-            new Axis("share of the class (%)", 0, 100), ["0", "1", "2"],
+        var bars = Svg(new BarChart("Forgetting", new Axis("events", -0.5, 2.5, [new Tick(0, "0"), new Tick(1, "1"), new Tick(2, "2")]),
+            Scales.Ticked("share of the class (%)", 0, 100), ["0", "1", "2"],
             [new BarSeries("maj a", Palette.Majority, [80, 15, 5]), new BarSeries("min b", Palette.Minority, [20, 50, 30])]));
         Assert.Contains(">share of the class (%)</text>", bars, StringComparison.Ordinal);
         Assert.Contains(Palette.MinorityHex, bars, StringComparison.OrdinalIgnoreCase);
