@@ -36,7 +36,7 @@ internal static class Charts
         var plt = NewPlot(chart);
         foreach (var s in chart.Series)
         {
-            var keep = Enumerable.Range(0, s.X.Length).Where(i => !double.IsNaN(s.Y[i]) && (chart.X.Scale != AxisScale.Log10 || s.X[i] > 0)).ToArray();
+            var keep = Enumerable.Range(0, s.X.Length).Where(i => !double.IsNaN(s.Y[i]) && double.IsFinite(chart.X.Place(s.X[i]))).ToArray();
             if (keep.Length == 0) continue;
             if (s.Low is not null && s.High is not null)
             {
@@ -122,12 +122,20 @@ internal static class Charts
         plt.Axes.Bottom.TickGenerator = Manual(chart.X);
         plt.Axes.Left.TickGenerator = Manual(chart.Y);
         if (!plt.GetPlottables().Any(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText)))) return;
-        // Below the axes, in rows: inside the data area it would hide the curves it explains.
+        // Below the axes, in compact rows without a frame: inside the data area it would hide the curves it explains,
+        // and a framed box took a third of a panel (Layout estimates the same sizes).
         plt.ShowLegend(Edge.Bottom);
         plt.Legend.Orientation = Orientation.Horizontal;
-        plt.Legend.FontSize = 10;
-        plt.Legend.BackgroundColor = Colors.White.WithAlpha(0.8);
-        plt.Legend.OutlineColor = Colors.Black.WithAlpha(0.2);
+        plt.Legend.TightHorizontalWrapping = true;
+        plt.Legend.FontSize = (float)Layout.LegendFontSize;
+        plt.Legend.SymbolWidth = 14;
+        plt.Legend.SymbolPadding = 5;
+        plt.Legend.Padding = new PixelPadding(2);
+        plt.Legend.Margin = new PixelPadding(0);
+        plt.Legend.InterItemPadding = new PixelPadding(2, 8, 1, 1);
+        plt.Legend.BackgroundColor = Colors.Transparent;
+        plt.Legend.OutlineWidth = 0;
+        plt.Legend.ShadowColor = Colors.Transparent;
     }
 
     private static ScottPlot.TickGenerators.NumericManual Manual(Axis axis) =>

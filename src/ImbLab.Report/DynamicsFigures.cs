@@ -42,14 +42,17 @@ internal static class DynamicsFigures
             var last = train.Epochs[^1];
             var figures = new List<FigureModel>
             {
-                new($"{file}-datamap", $"{who}: data map of the training samples, epochs 1..{last.ToString(CultureInfo.InvariantCulture)} (at most {MaxPoints} points per class, evenly picked)", map),
+                FigureModel.Of($"{file}-datamap", $"{who}: data map of the training samples, epochs 1..{last.ToString(CultureInfo.InvariantCulture)} (at most {MaxPoints} points per class, evenly picked)", map),
             };
 
             var binWidth = Math.Max(1, (int)Math.Ceiling(last / 10.0));
             var bins = Enumerable.Range(0, (last + binWidth - 1) / binWidth).Select(b => (Lo: b * binWidth + 1, Hi: Math.Min(last, (b + 1) * binWidth))).ToList();
             // Learned epoch 0 = right before training and ever after: its own bar, only when epoch 0 was recorded.
             if (train.Epochs[0] == 0) bins.Insert(0, (0, 0));
-            var learnedCategories = bins.Select(b => b.Lo == b.Hi ? b.Lo.ToString(CultureInfo.InvariantCulture) : $"{b.Lo.ToString(CultureInfo.InvariantCulture)}-{b.Hi.ToString(CultureInfo.InvariantCulture)}").Append("never").ToList();
+            // A bin is labelled by its first epoch ("1-10" labels ran into each other); the axis label says how wide bins are.
+            var learnedCategories = bins.Select(b => b.Lo.ToString(CultureInfo.InvariantCulture)).Append("never").ToList();
+            var learnedAxis = binWidth == 1 ? "epoch from which the sample stays correct"
+                : $"epoch it stays correct from (bins of {binWidth.ToString(CultureInfo.InvariantCulture)})";
             var learned = classes.Select(c =>
             {
                 var of = rows.Where(r => r.Label == c).ToArray();
@@ -57,8 +60,8 @@ internal static class DynamicsFigures
                     .Append(100.0 * of.Count(r => r.LearnedEpoch is null) / of.Length).ToArray();
                 return new BarSeries(g.ClassLabel(c), Palette.ForRole(g.Role(c)), values);
             }).ToList();
-            figures.Add(new FigureModel($"{file}-learned", $"{who}: learned epoch per class (never = wrong at the last epoch)",
-                Bars("Learned epoch", "epoch from which the sample stays correct", learnedCategories, learned)));
+            figures.Add(FigureModel.Of($"{file}-learned", $"{who}: learned epoch per class (never = wrong at the last epoch)",
+                Bars("Learned epoch", learnedAxis, learnedCategories, learned)));
 
             string[] forgettingCategories = ["0", "1", "2", "3", "4", "5+"];
             var forgetting = classes.Select(c =>
@@ -67,9 +70,9 @@ internal static class DynamicsFigures
                 var values = Enumerable.Range(0, 6).Select(k => 100.0 * of.Count(r => k < 5 ? r.ForgettingEvents == k : r.ForgettingEvents >= 5) / of.Length).ToArray();
                 return new BarSeries(g.ClassLabel(c), Palette.ForRole(g.Role(c)), values);
             }).ToList();
-            figures.Add(new FigureModel($"{file}-forgetting", $"{who}: forgetting events per class",
-                Bars("Forgetting events", "forgetting events (correct, then wrong at the next epoch)", forgettingCategories, forgetting)));
-            result.Add(new FigureGroup(who, figures));
+            figures.Add(FigureModel.Of($"{file}-forgetting", $"{who}: forgetting events per class (correct at one epoch end, wrong at the next)",
+                Bars("Forgetting events", "forgetting events (correct, then wrong)", forgettingCategories, forgetting)));
+            result.Add(new FigureGroup(who, new FigureGrid(figures)));
         }
         return result;
     }

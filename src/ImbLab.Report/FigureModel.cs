@@ -8,6 +8,9 @@ internal enum AxisScale
 
     /// <summary>log10 of the value: values must be &gt; 0.</summary>
     Log10,
+
+    /// <summary>log10(1 + value / unit): 0 stays on the axis, values well above the unit spread like a log axis.</summary>
+    SymLog,
 }
 
 /// <summary>A tick mark at a value (in data units) and its label.</summary>
@@ -17,10 +20,15 @@ internal sealed record Tick(double Value, string Label);
 /// One axis of a figure: its label, the range shown (in data units, whatever the scale) and its ticks (the plotting
 /// library places none of its own, so what the model says is what is drawn).
 /// </summary>
-internal sealed record Axis(string Label, double Min, double Max, IReadOnlyList<Tick> Ticks, AxisScale Scale = AxisScale.Linear)
+internal sealed record Axis(string Label, double Min, double Max, IReadOnlyList<Tick> Ticks, AxisScale Scale = AxisScale.Linear, double Unit = 1)
 {
-    /// <summary>The value as placed on the axis (log10 for a log axis).</summary>
-    public double Place(double v) => Scale == AxisScale.Log10 ? Math.Log10(v) : v;
+    /// <summary>The value as placed on the axis.</summary>
+    public double Place(double v) => Scale switch
+    {
+        AxisScale.Log10 => Math.Log10(v),
+        AxisScale.SymLog => Math.Log10(1 + v / Unit),
+        _ => v,
+    };
 
     public bool Contains(double v) => v >= Min && v <= Max;
 }
@@ -47,4 +55,25 @@ internal sealed record FigureModel(string Slug, string Caption, Chart Chart, int
 {
     public const int PanelWidth = 380;
     public const int PanelHeight = 290;
+
+    /// <summary>A figure whose tick labels are thinned where they would overlap at its size.</summary>
+    public static FigureModel Of(string slug, string caption, Chart chart)
+    {
+        var rows = Layout.LegendRows(LegendLabels(chart), PanelWidth);
+        var fitted = chart with
+        {
+            X = Layout.Legible(chart.X, Layout.DataWidth(PanelWidth), horizontal: true),
+            Y = Layout.Legible(chart.Y, Layout.DataHeight(PanelHeight, rows), horizontal: false),
+        };
+        return new FigureModel(slug, caption, fitted);
+    }
+
+    /// <summary>The legend's entries, in order (series without a label have none).</summary>
+    public static IReadOnlyList<string> LegendLabels(Chart chart) => (chart switch
+    {
+        LineChart l => l.Series.Where(s => s.Y.Any(double.IsFinite)).Select(s => s.Label),
+        ScatterChart s => s.Series.Where(p => p.X.Length > 0).Select(p => p.Label),
+        BarChart b => b.Series.Select(s => s.Label),
+        _ => [],
+    }).Where(l => l.Length > 0).ToList();
 }

@@ -16,15 +16,24 @@ internal sealed record RunGroup(DatasetRow Dataset, string Protocol, string Leve
 
     public string ClassName(int cls) => cls < Dataset.ClassNames.Count ? Dataset.ClassNames[cls] : cls.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>"min" or "maj" and the class's name, as legends label a class.</summary>
-    public string ClassLabel(int cls) => $"{(Role(cls) == ClassRole.Minority ? "min" : "maj")} {ClassName(cls)}";
+    /// <summary>How legends name a class: by its role, or by its name when it is neither the minority nor the majority.</summary>
+    public string ClassLabel(int cls) => Runs.Count == 0 ? ClassName(cls)
+        : cls == Runs[0].Minority ? "minority" : cls == Runs[0].Majority ? "majority" : ClassName(cls);
 
     /// <summary>The classes, minority first.</summary>
     public IEnumerable<int> Classes => Enumerable.Range(0, Dataset.ClassNames.Count).OrderBy(c => Role(c) == ClassRole.Minority ? 0 : 1);
 }
 
 /// <summary>A metric's curve across the runs of a group: per checkpoint epoch, the mean and its range.</summary>
-internal sealed record Curve(double[] Epochs, double[] Mean, double[] Low, double[] High);
+internal sealed record Curve(double[] Epochs, double[] Mean, double[] Low, double[] High)
+{
+    /// <summary>The curve as a line of a chart, its points thinned evenly along the chart's epoch axis.</summary>
+    public LineSeries Line(string label, ScottPlot.Color color, bool dashed, Axis x, int maxPoints)
+    {
+        var keep = Scales.Spread(Epochs, x, maxPoints);
+        return new LineSeries(label, color, dashed, [.. keep.Select(i => Epochs[i])], [.. keep.Select(i => Mean[i])], [.. keep.Select(i => Low[i])], [.. keep.Select(i => High[i])]);
+    }
+}
 
 /// <summary>The metrics of a group's runs at every checkpoint (the early log-spaced ones included), summarised on request.</summary>
 internal sealed class GroupMetrics
@@ -55,22 +64,13 @@ internal sealed class GroupMetrics
 
     public bool Has(string split, int? cls, string metric) => _series.ContainsKey((split, cls, metric));
 
-    /// <summary>Mean and range across runs at each epoch selected by <paramref name="keep"/>, decimated to at most maxPoints.</summary>
-    public Curve? Summarise(string split, int? cls, string metric, Func<double, bool> keep, int maxPoints)
+    /// <summary>Mean and range across runs at every checkpoint any run recorded.</summary>
+    public Curve? Summarise(string split, int? cls, string metric)
     {
         if (!_series.TryGetValue((split, cls, metric), out var runs)) return null;
-        var epochs = runs.SelectMany(r => r.Keys).Where(keep).Distinct().Order().ToArray();
-        if (epochs.Length == 0) return null;
-        epochs = Decimate(epochs, maxPoints);
+        var epochs = runs.SelectMany(r => r.Keys).Distinct().Order().ToArray();
         var stats = epochs.Select(e => ReportStats.MeanRange(runs.Select(r => r.TryGetValue(e, out var v) ? v : double.NaN))).ToArray();
         return new Curve(epochs, stats.Select(s => s.Mean).ToArray(), stats.Select(s => s.Low).ToArray(), stats.Select(s => s.High).ToArray());
-    }
-
-    /// <summary>Evenly spaced picks that always keep the first and the last point (long curves stay light in SVG).</summary>
-    public static double[] Decimate(double[] xs, int maxPoints)
-    {
-        if (xs.Length <= maxPoints) return xs;
-        return Enumerable.Range(0, maxPoints).Select(i => (int)Math.Round(i * (xs.Length - 1) / (double)(maxPoints - 1))).Distinct().Select(i => xs[i]).ToArray();
     }
 }
 

@@ -25,29 +25,45 @@ internal sealed record DatasetEntry(DatasetRow Dataset, string Anchor, int Runs,
     public double Ir => Dataset.ClassCounts.ImbalanceRatio();
 }
 
-/// <summary>Figures shown side by side.</summary>
-internal sealed record FigureGrid(IReadOnlyList<FigureModel> Figures);
+/// <summary>Figures side by side, in as many columns as leave no slot of the last row blank (at most 5; 4 and 3 first).</summary>
+internal sealed record FigureGrid(IReadOnlyList<FigureModel> Figures)
+{
+    public int Columns => ColumnsFor(Figures.Count);
+
+    public static int ColumnsFor(int figures) => figures <= 5 ? Math.Max(1, figures)
+        : new[] { 4, 3, 5, 2 }.MinBy(c => (c - figures % c) % c);
+}
 
 /// <summary>Figures under a small heading (one condition of the per-sample or probe sections).</summary>
-internal sealed record FigureGroup(string Heading, IReadOnlyList<FigureModel> Figures);
+internal sealed record FigureGroup(string Heading, FigureGrid Grid);
 
-internal sealed record TabPane(string Label, IReadOnlyList<FigureModel> Figures);
+internal sealed record TabPane(string Label, FigureGrid Grid);
 
 /// <summary>The learning curves of one protocol: a grid per default metric, the rest behind tabs.</summary>
 internal sealed record ProtocolCurves(string Protocol, string TabGroup, IReadOnlyList<FigureGrid> Grids, IReadOnlyList<TabPane> Tabs);
 
-internal sealed record SweepSection(bool LogX, IReadOnlyList<FigureModel> Figures);
+internal sealed record SweepSection(bool LogX, FigureGrid Grid);
 
 /// <summary>Everything shown for one dataset, in page order.</summary>
 internal sealed record DatasetSection(DatasetEntry Entry, IReadOnlyList<ProtocolCurves> Curves, SweepSection Sweeps,
     IReadOnlyList<FigureGroup> Dynamics, IReadOnlyList<FigureGroup> Gradients, IReadOnlyList<FigureGroup> Representations)
 {
-    public IEnumerable<FigureModel> Figures =>
-        Curves.SelectMany(c => c.Grids.SelectMany(g => g.Figures).Concat(c.Tabs.SelectMany(t => t.Figures)))
-            .Concat(Sweeps.Figures)
-            .Concat(Dynamics.SelectMany(g => g.Figures))
-            .Concat(Gradients.SelectMany(g => g.Figures))
-            .Concat(Representations.SelectMany(g => g.Figures));
+    /// <summary>Every grid of the section, in page order.</summary>
+    public IEnumerable<FigureGrid> Grids =>
+        Curves.SelectMany(c => c.Grids.Concat(c.Tabs.Select(t => t.Grid)))
+            .Append(Sweeps.Grid)
+            .Concat(Dynamics.Concat(Gradients).Concat(Representations).Select(g => g.Grid));
+
+    public IEnumerable<FigureModel> Figures => Grids.SelectMany(g => g.Figures);
+}
+
+/// <summary>A finding and, when the study stated it, its check under the control protocols (the 'controls:' finding).</summary>
+internal sealed record FindingEntry(FindingRow Finding, FindingRow? Controls);
+
+/// <summary>One dataset's findings.</summary>
+internal sealed record FindingGroup(string Dataset, IReadOnlyList<FindingEntry> Entries)
+{
+    public int Count(string verdict) => Entries.Count(e => e.Finding.Verdict == verdict);
 }
 
 /// <summary>A Wilcoxon signed-rank test of two conditions across datasets, with its Holm-adjusted p among three or more.</summary>
@@ -71,7 +87,7 @@ internal sealed record AcrossSection(int Datasets, IReadOnlyList<TestFamily> Fam
 /// deciding anything about the data; <see cref="ReportWriter"/> writes the files.
 /// </summary>
 internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, IReadOnlyList<DatasetEntry> Datasets,
-    IReadOnlyList<FindingRow> Findings, AcrossSection Across, IReadOnlyList<DatasetSection> Sections)
+    IReadOnlyList<DatasetSection> Sections, IReadOnlyList<FindingGroup> Findings, AcrossSection Across)
 {
     /// <summary>Every figure in page order.</summary>
     public IEnumerable<FigureModel> Figures => Sections.SelectMany(s => s.Figures);
@@ -92,11 +108,26 @@ internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, I
             cancellationToken.ThrowIfCancellationRequested();
             var groups = inputs.Groups.Where(g => g.Dataset.DatasetId == entry.Dataset.DatasetId).ToList();
             var slug = $"d{i.ToString(CultureInfo.InvariantCulture)}-{Slug(entry.Dataset.Name)}";
-            return new DatasetSection(entry, CurveFigures.Of(inputs, groups, entry.Anchor, slug), SweepFigures.Of(groups, measures, slug),
+            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(groups, measures, slug),
                 DynamicsFigures.Of(groups, slug), ProbeFigures.Gradients(groups, slug), ProbeFigures.Representations(groups, slug));
         }).ToList();
-        return new ReportModel(options, Overview(inputs), entries, findings, AcrossDatasets.Of(inputs, measures), sections);
+        return new ReportModel(options, Overview(inputs), entries, sections, FindingGroups(findings), AcrossDatasets.Of(inputs, measures));
     }
+
+    public const string ControlsPrefix = "controls:";
+
+    /// <summary>Findings by dataset in the order stated, each 'controls:X' row merged into the row of X (same dataset and protocol).</summary>
+    public static IReadOnlyList<FindingGroup> FindingGroups(IReadOnlyList<FindingRow> findings) =>
+        findings.GroupBy(f => f.Dataset).Select(d =>
+        {
+            var rows = d.ToList();
+            var controls = rows.Where(f => f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal))
+                .GroupBy(f => (f.Protocol, f.Finding[ControlsPrefix.Length..])).ToDictionary(g => g.Key, g => g.First());
+            var bases = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal)).Select(f => (f.Protocol, f.Finding)).ToHashSet();
+            var entries = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal) || !bases.Contains((f.Protocol, f.Finding[ControlsPrefix.Length..])))
+                .Select(f => new FindingEntry(f, controls.GetValueOrDefault((f.Protocol, f.Finding)))).ToList();
+            return new FindingGroup(d.Key, entries);
+        }).ToList();
 
     private static StudyOverview Overview(ReportInputs inputs)
     {

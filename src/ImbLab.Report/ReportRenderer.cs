@@ -44,9 +44,10 @@ internal static class ReportRenderer
             html.Append("</nav><main>");
             Overview(model);
             DatasetsTable(model.Datasets);
+            // The figures come first; the findings' tables (dozens of rows per dataset) and the tests follow them.
+            foreach (var s in model.Sections) Dataset(s);
             if (model.Findings.Count > 0) Findings(model.Findings);
             Across(model.Across);
-            foreach (var s in model.Sections) Dataset(s);
             html.Append("</main></body></html>\n");
         }
 
@@ -91,19 +92,30 @@ internal static class ReportRenderer
             html.Append("</tbody></table></section>");
         }
 
-        private void Findings(IReadOnlyList<Core.Results.FindingRow> findings)
+        private void Findings(IReadOnlyList<FindingGroup> groups)
         {
-            html.Append("<section id=\"findings\"><h2>Findings</h2><table><thead><tr><th class=\"l\">dataset</th><th class=\"l\">protocol</th><th class=\"l\">finding</th>")
-                .Append("<th class=\"l\">verdict</th><th class=\"l\">statement</th><th>effect [95% CI]</th><th>p</th><th>n</th></tr></thead><tbody>");
-            foreach (var f in findings)
+            html.Append("<section id=\"findings\"><h2>Findings</h2><p class=\"caption\">Per dataset, the findings with their verdicts as stored by the study's findings rules; ")
+                .Append("the last column is the finding's check under the control protocols, where the study stated one. n/a = undefined.</p>");
+            foreach (var g in groups)
             {
-                var verdict = f.Verdict is "supported" or "contradicted" or "inconclusive" ? f.Verdict : "inconclusive";
-                html.Append($"<tr class=\"v-{verdict}\"><td class=\"l\">{E(f.Dataset)}</td><td class=\"l\">{E(f.Protocol)}</td><td class=\"l\">{E(f.Finding)}</td>")
-                    .Append($"<td class=\"l\"><b>{E(f.Verdict)}</b></td><td class=\"l\">{E(f.Statement)}</td>")
-                    .Append($"<td>{Num(f.Effect)} [{Num(f.CiLow)}, {Num(f.CiHigh)}]</td><td>{PValue(f.PValue)}</td><td>{N(f.N)}</td></tr>");
+                html.Append($"<details class=\"findings\"{(groups.Count == 1 ? " open" : "")}><summary>{E(g.Dataset)} <span>{N(g.Entries.Count)} findings: ")
+                    .Append($"{N(g.Count("supported"))} supported, {N(g.Count("contradicted"))} contradicted, {N(g.Count("inconclusive"))} inconclusive</span></summary>")
+                    .Append("<table><thead><tr><th class=\"l\">protocol</th><th class=\"l\">finding</th><th class=\"l\">verdict</th><th class=\"l\">statement</th>")
+                    .Append("<th>effect [95% CI]</th><th>p</th><th>n</th><th class=\"l\">under the controls</th></tr></thead><tbody>");
+                foreach (var (f, controls) in g.Entries)
+                {
+                    html.Append($"<tr class=\"v-{Verdict(f)}\"><td class=\"l\">{E(f.Protocol)}</td><td class=\"l\">{E(f.Finding)}</td>")
+                        .Append($"<td class=\"l\"><b>{E(f.Verdict)}</b></td><td class=\"l\">{E(f.Statement)}</td>")
+                        .Append($"<td>{Num(f.Effect)} [{Num(f.CiLow)}, {Num(f.CiHigh)}]</td><td>{PValue(f.PValue)}</td><td>{N(f.N)}</td>")
+                        .Append(controls is null ? "<td class=\"l\"></td>" : $"<td class=\"l v-{Verdict(controls)}\"><b>{E(controls.Verdict)}</b>: {E(controls.Statement)}</td>")
+                        .Append("</tr>");
+                }
+                html.Append("</tbody></table></details>");
             }
-            html.Append("</tbody></table><p class=\"caption\">Verdicts as stored by the study's findings rules; n/a = undefined.</p></section>");
+            html.Append("</section>");
         }
+
+        private static string Verdict(Core.Results.FindingRow f) => f.Verdict is "supported" or "contradicted" or "inconclusive" ? f.Verdict : "inconclusive";
 
         private void Across(AcrossSection across)
         {
@@ -144,17 +156,17 @@ internal static class ReportRenderer
             html.Append($"<section class=\"dataset\" id=\"{s.Entry.Anchor}\"><h2>{E(d.Name)}</h2>")
                 .Append($"<p class=\"sub\">{E(d.Source)} · {N(d.Rows)} rows · {N(d.Attributes)} attributes · IR {Num(s.Entry.Ir, "0.##")} · {N(s.Entry.Runs)} runs</p>");
             html.Append("<h3>Learning curves</h3><p class=\"caption\">Per class, mean over the runs of each condition, band = min-max over runs; ")
-                .Append("solid = training part, dashed = test set. The first-epochs panels show the log-spaced checkpoints inside the first epochs on a log epoch axis.</p>");
+                .Append("solid = training part, dashed = test set. The whole run on a log epoch axis that starts at 0 (before training), so the checkpoints inside the first epochs have room.</p>");
             foreach (var protocol in s.Curves)
             {
                 html.Append($"<h4>{E(protocol.Protocol)}</h4>");
-                foreach (var grid in protocol.Grids) Grid(grid.Figures);
-                ReportPage.Tabs(html, protocol.TabGroup, protocol.Tabs.Select(t => (t.Label, string.Concat(t.Figures.Select(figure)))).ToList());
+                foreach (var grid in protocol.Grids) Grid(grid);
+                ReportPage.Tabs(html, protocol.TabGroup, protocol.Tabs.Select(t => (t.Label, string.Concat(t.Grid.Figures.Select(figure)), t.Grid.Columns)).ToList());
             }
 
             html.Append("<h3>Imbalance sweeps</h3><p class=\"caption\">At the end of training, mean and min-max band over runs, against the requested IR")
                 .Append(s.Sweeps.LogX ? " (log axis)" : "").Append(", one line per protocol. Onset = the first epoch from which the minority's training recall stays ≥ 0.5 (runs that never get there are left out of the mean).</p>");
-            Grid(s.Sweeps.Figures);
+            Grid(s.Sweeps.Grid);
 
             if (s.Dynamics.Count > 0)
             {
@@ -181,14 +193,14 @@ internal static class ReportRenderer
             foreach (var g in groups)
             {
                 html.Append($"<h4>{E(g.Heading)}</h4>");
-                Grid(g.Figures);
+                Grid(g.Grid);
             }
         }
 
-        private void Grid(IReadOnlyList<FigureModel> figures)
+        private void Grid(FigureGrid grid)
         {
-            html.Append("<div class=\"grid\">");
-            foreach (var f in figures) html.Append(figure(f));
+            html.Append($"<div class=\"grid c{N(grid.Columns)}\">");
+            foreach (var f in grid.Figures) html.Append(figure(f));
             html.Append("</div>");
         }
 

@@ -12,21 +12,12 @@ internal sealed record GroupSweep(IReadOnlyDictionary<string, Summary> Measures,
 /// </summary>
 internal static class SweepMeasures
 {
-    public static readonly (string Key, string Title, string YLabel)[] All =
-    [
-        ("onset", "Onset of minority learning", "onset epoch (epochs)"),
-        ("train_recall", "Final minority recall, training part", "recall"),
-        ("test_recall", "Final minority recall, test set", "recall"),
-        ("gap", "Minority train-test recall gap", "train - test recall"),
-        ("balanced_accuracy", "Final balanced accuracy, test set", "balanced accuracy"),
-        ("g_mean", "Final G-mean, test set", "G-mean"),
-        ("roc_auc", "Final ROC AUC, test set", "ROC AUC"),
-    ];
+    public static readonly string[] All = ["onset", "train_recall", "test_recall", "gap", "balanced_accuracy", "g_mean", "roc_auc"];
 
     public static IReadOnlyDictionary<RunGroup, GroupSweep> Of(IEnumerable<RunGroup> groups) => groups.ToDictionary(g => g, g =>
     {
         var runs = g.Runs.Select(Run).ToList();
-        return new GroupSweep(All.ToDictionary(m => m.Key, m => ReportStats.MeanRange(runs.Select(r => r[m.Key]))), runs.Count,
+        return new GroupSweep(All.ToDictionary(key => key, key => ReportStats.MeanRange(runs.Select(r => r[key]))), runs.Count,
             g.Runs.Count(v => RunMeasures.Onset(v, v.Minority) is null));
     });
 
@@ -51,26 +42,39 @@ internal static class SweepMeasures
 /// <summary>Imbalance sweeps: each end-of-training measure against the requested IR, one line per protocol.</summary>
 internal static class SweepFigures
 {
+    /// <summary>The figures: a measure each, except the minority's final recall, train (solid) and test (dashed) in one.</summary>
+    private static readonly (string Slug, string Title, string YLabel, string[] Keys)[] Figures =
+    [
+        ("onset", "Onset of minority learning", "onset epoch (epochs)", ["onset"]),
+        ("recall", "Final minority recall", "recall", ["train_recall", "test_recall"]),
+        ("gap", "Minority train-test recall gap", "train - test recall", ["gap"]),
+        ("balanced_accuracy", "Final balanced accuracy, test set", "balanced accuracy", ["balanced_accuracy"]),
+        ("g_mean", "Final G-mean, test set", "G-mean", ["g_mean"]),
+        ("roc_auc", "Final ROC AUC, test set", "ROC AUC", ["roc_auc"]),
+    ];
+
     public static SweepSection Of(List<RunGroup> groups, IReadOnlyDictionary<RunGroup, GroupSweep> measures, string slug)
     {
         var logX = groups.All(g => g.Ir > 0) && groups.Select(g => g.Ir).Distinct().Count() > 1;
         var xLabel = logX ? "imbalance ratio (majority/minority, log scale)" : "imbalance ratio (majority/minority)";
         var figures = new List<FigureModel>();
-        foreach (var (key, title, yLabel) in SweepMeasures.All)
+        foreach (var (name, title, yLabel, keys) in Figures)
         {
-            var series = groups.GroupBy(g => g.Protocol).Select((p, k) => new LineSeries(p.Key, Palette.ForSeries(k), false,
+            var series = groups.GroupBy(g => g.Protocol).SelectMany((p, k) => keys.Select(key => new LineSeries(
+                keys.Length == 1 ? p.Key : $"{p.Key} {(key.StartsWith("test", StringComparison.Ordinal) ? "test" : "train")}", Palette.ForSeries(k), key.StartsWith("test", StringComparison.Ordinal),
                 p.Select(g => g.Ir).ToArray(), p.Select(g => measures[g].Measures[key].Mean).ToArray(),
-                p.Select(g => measures[g].Measures[key].Low).ToArray(), p.Select(g => measures[g].Measures[key].High).ToArray(), Markers: true)).ToList();
-            if (series.All(s => s.Y.All(double.IsNaN))) continue;
-            var bounded = key is not ("onset" or "gap");
+                p.Select(g => measures[g].Measures[key].Low).ToArray(), p.Select(g => measures[g].Measures[key].High).ToArray(), Markers: true))).ToList();
+            series = series.Where(s => s.Y.Any(double.IsFinite)).ToList();
+            if (series.Count == 0) continue;
+            var bounded = name is not ("onset" or "gap");
             var xs = series.SelectMany(s => s.X);
             var chart = new LineChart(title, logX ? Scales.LogLevels(xLabel, xs) : Scales.Linear(xLabel, xs),
-                bounded ? Scales.Bounded(yLabel, 0, 1) : Scales.Linear(yLabel, Scales.Values(series)), series);
-            var caption = $"{title} against IR, per protocol";
-            if (key == "onset") caption += Never(groups, measures);
-            figures.Add(new FigureModel($"{slug}-sweep-{key}", caption, chart));
+                bounded ? Scales.Bounded(yLabel, 0, 1, Scales.Values(series)) : Scales.Linear(yLabel, Scales.Values(series)), series);
+            var caption = $"{title} against IR, per protocol{(keys.Length > 1 ? " (solid = training part, dashed = test set)" : "")}";
+            if (name == "onset") caption += Never(groups, measures);
+            figures.Add(FigureModel.Of($"{slug}-sweep-{name}", caption, chart));
         }
-        return new SweepSection(logX, figures);
+        return new SweepSection(logX, new FigureGrid(figures));
     }
 
     /// <summary>Where the minority's onset was never reached, and in how many runs: the line cannot show it.</summary>
