@@ -1,73 +1,69 @@
-using System.Globalization;
 using ScottPlot;
 
 namespace ImbLab.Report;
 
-/// <summary>A line with an optional band (mean and its interval across seeds). Low/High may be null: no band.</summary>
-internal sealed record LineSeries(string Label, Color Color, bool Dashed, double[] X, double[] Y, double[]? Low = null, double[]? High = null, bool Markers = false);
-
-internal sealed record LineChart(string Title, string XLabel, string YLabel, IReadOnlyList<LineSeries> Series, bool LogX = false, double? YMin = null, double? YMax = null);
-
-internal sealed record PointSeries(string Label, Color Color, double[] X, double[] Y);
-
-internal sealed record ScatterChart(string Title, string XLabel, string YLabel, IReadOnlyList<PointSeries> Series, double? XMax = null);
-
-internal sealed record BarSeries(string Label, Color Color, double[] Values);
-
-/// <summary>Grouped bars: one group per category, one bar per series in each group.</summary>
-internal sealed record BarChart(string Title, string XLabel, string YLabel, IReadOnlyList<string> Categories, IReadOnlyList<BarSeries> Series);
-
 /// <summary>
-/// Each figure is built from immutable data by one function that returns a fresh ScottPlot plot (ScottPlot's own
-/// style), so the same figure renders to SVG and PNG from the same code.
+/// Draws a <see cref="Chart"/> as a fresh ScottPlot plot (ScottPlot's own style), so the same figure renders to SVG
+/// and PNG from the same code. Everything about the data (ranges, ticks, which lines are dashed) comes from the chart.
 /// </summary>
 internal static class Charts
 {
     private const string Font = "DejaVu Sans";
 
-    /// <summary>The alpha (254/255) that marks a dashed line in SVG output, and how Skia writes it.</summary>
-    public const string DashMarkerOpacity = "0.99607843";
+    /// <summary>The dash pattern of test-set lines, in pixels: drawn by Skia in PNG, written as stroke-dasharray in SVG.</summary>
+    public static readonly float[] DashIntervals = [6, 4];
 
-    private const byte DashMarker = 254;
+    /// <summary>
+    /// Skia's SVG canvas cannot write a dash pattern: it outlines a dashed stroke as one filled polygon per dash (about
+    /// three times the bytes, and a legend sample shorter than one period comes out solid). So for SVG a dashed line
+    /// is drawn solid with this miter limit, which nothing else uses and which changes nothing visible on a 1.8 px
+    /// polyline, and <see cref="FigureRender"/> turns the stroke-miterlimit it writes into a stroke-dasharray.
+    /// </summary>
+    public const float SvgDashMarker = 4.0625f;
+
+    private static readonly LinePattern Dashed = new(DashIntervals, 0, "dashed");
+
+    public static Plot Draw(Chart chart, bool forSvg) => chart switch
+    {
+        LineChart l => Lines(l, forSvg),
+        ScatterChart s => Scatter(s),
+        BarChart b => Bars(b),
+        _ => throw new ArgumentException($"no drawing for {chart.GetType().Name}", nameof(chart)),
+    };
 
     public static Plot Lines(LineChart chart, bool forSvg = false)
     {
-        var plt = NewPlot(chart.Title, chart.XLabel, chart.YLabel);
-        double Tx(double x) => chart.LogX ? Math.Log10(x) : x;
+        var plt = NewPlot(chart);
         foreach (var s in chart.Series)
         {
-            var keep = Enumerable.Range(0, s.X.Length).Where(i => !double.IsNaN(s.Y[i]) && (!chart.LogX || s.X[i] > 0)).ToArray();
+            var keep = Enumerable.Range(0, s.X.Length).Where(i => !double.IsNaN(s.Y[i]) && double.IsFinite(chart.X.Place(s.X[i]))).ToArray();
             if (keep.Length == 0) continue;
-            var xs = keep.Select(i => Tx(s.X[i])).ToArray();
             if (s.Low is not null && s.High is not null)
             {
                 var band = keep.Where(i => !double.IsNaN(s.Low[i]) && !double.IsNaN(s.High[i])).ToArray();
                 if (band.Length > 1)
                 {
-                    double Clamp(double v) => Math.Clamp(v, chart.YMin ?? double.MinValue, chart.YMax ?? double.MaxValue);
-                    var fill = plt.Add.FillY(band.Select(i => Tx(s.X[i])).ToArray(), band.Select(i => Clamp(s.Low[i])).ToArray(), band.Select(i => Clamp(s.High[i])).ToArray());
+                    var fill = plt.Add.FillY(band.Select(i => chart.X.Place(s.X[i])).ToArray(), band.Select(i => s.Low[i]).ToArray(), band.Select(i => s.High[i]).ToArray());
                     fill.FillColor = s.Color.WithAlpha(0.18);
                     fill.LineColor = Colors.Transparent;
                     fill.LineWidth = 0;
                 }
             }
-            var line = plt.Add.ScatterLine(xs, keep.Select(i => s.Y[i]).ToArray());
-            line.Color = s.Dashed && forSvg ? s.Color.WithAlpha(DashMarker) : s.Color;
+            var line = plt.Add.ScatterLine(keep.Select(i => chart.X.Place(s.X[i])).ToArray(), keep.Select(i => s.Y[i]).ToArray());
+            line.Color = s.Color;
             line.LineWidth = 1.8f;
-            line.LinePattern = s.Dashed && !forSvg ? LinePattern.Dashed : LinePattern.Solid;
+            if (s.Dashed && forSvg) line.LineStyle.StrokeMiter = SvgDashMarker;
+            else if (s.Dashed) line.LinePattern = Dashed;
             line.MarkerSize = s.Markers || keep.Length == 1 ? 6 : 0;
             line.LegendText = s.Label;
         }
-        if (chart.LogX) LogTicks(plt, chart.Series.SelectMany(s => s.X).Where(x => x > 0).DefaultIfEmpty(1).ToArray());
-        plt.Axes.AutoScale();
-        if (chart.YMin is { } lo && chart.YMax is { } hi) plt.Axes.SetLimitsY(lo, hi);
-        Legend(plt);
+        Finish(plt, chart);
         return plt;
     }
 
-    public static Plot Scatter(ScatterChart chart, bool forSvg = false)
+    public static Plot Scatter(ScatterChart chart)
     {
-        var plt = NewPlot(chart.Title, chart.XLabel, chart.YLabel);
+        var plt = NewPlot(chart);
         foreach (var s in chart.Series)
         {
             if (s.X.Length == 0) continue;
@@ -77,21 +73,18 @@ internal static class Charts
             pts.MarkerShape = MarkerShape.FilledCircle;
             pts.LegendText = s.Label;
         }
-        plt.Axes.SetLimitsX(0, chart.XMax ?? 0.5);
-        plt.Axes.SetLimitsY(0, 1);
-        Legend(plt);
+        Finish(plt, chart);
         return plt;
     }
 
-    public static Plot Bars(BarChart chart, bool forSvg = false)
+    public static Plot Bars(BarChart chart)
     {
-        var plt = NewPlot(chart.Title, chart.XLabel, chart.YLabel);
-        var groups = chart.Categories.Count;
+        var plt = NewPlot(chart);
         var width = 0.8 / Math.Max(1, chart.Series.Count);
         for (var k = 0; k < chart.Series.Count; k++)
         {
             var s = chart.Series[k];
-            var bars = Enumerable.Range(0, groups).Select(g => new Bar
+            var bars = Enumerable.Range(0, chart.Categories.Count).Select(g => new Bar
             {
                 Position = g - 0.4 + width * (k + 0.5),
                 Value = s.Values[g],
@@ -99,24 +92,20 @@ internal static class Charts
                 LineWidth = 0,
                 Size = width * 0.95,
             }).ToList();
-            var plot = plt.Add.Bars(bars);
-            plot.LegendText = s.Label;
+            plt.Add.Bars(bars).LegendText = s.Label;
         }
-        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, groups).Select(g => (double)g).ToArray(), chart.Categories.ToArray());
-        plt.Axes.Margins(bottom: 0);
-        Legend(plt);
+        Finish(plt, chart);
         return plt;
     }
 
-    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    private static Plot NewPlot(Chart chart)
     {
         var plt = new Plot();
         plt.Font.Set(Font);
-        plt.Title(title, size: 13);
+        plt.Title(chart.Title, size: 13);
         plt.Axes.Title.Label.Bold = false;
-        plt.XLabel(xLabel, size: 12);
-        plt.YLabel(yLabel, size: 12);
+        plt.XLabel(chart.X.Label, size: 12);
+        plt.YLabel(chart.Y.Label, size: 12);
         plt.Axes.Bottom.Label.Bold = false;
         plt.Axes.Left.Label.Bold = false;
         plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
@@ -125,25 +114,30 @@ internal static class Charts
         return plt;
     }
 
-    private static void Legend(Plot plt)
+    /// <summary>The chart's axis ranges and ticks, and the legend.</summary>
+    private static void Finish(Plot plt, Chart chart)
     {
+        plt.Axes.SetLimits(chart.X.Place(chart.X.Min), chart.X.Place(chart.X.Max), chart.Y.Place(chart.Y.Min), chart.Y.Place(chart.Y.Max));
+        // The model's ticks only: ScottPlot's own search measures many candidate labels (half the time of a figure).
+        plt.Axes.Bottom.TickGenerator = Manual(chart.X);
+        plt.Axes.Left.TickGenerator = Manual(chart.Y);
         if (!plt.GetPlottables().Any(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText)))) return;
-        // Below the axes, in rows: inside the data area it would hide the curves it explains.
+        // Below the axes, in compact rows without a frame: inside the data area it would hide the curves it explains,
+        // and a framed box took a third of a panel (Layout estimates the same sizes).
         plt.ShowLegend(Edge.Bottom);
         plt.Legend.Orientation = Orientation.Horizontal;
-        plt.Legend.FontSize = 10;
-        plt.Legend.BackgroundColor = Colors.White.WithAlpha(0.8);
-        plt.Legend.OutlineColor = Colors.Black.WithAlpha(0.2);
+        plt.Legend.TightHorizontalWrapping = true;
+        plt.Legend.FontSize = (float)Layout.LegendFontSize;
+        plt.Legend.SymbolWidth = 14;
+        plt.Legend.SymbolPadding = 5;
+        plt.Legend.Padding = new PixelPadding(2);
+        plt.Legend.Margin = new PixelPadding(0);
+        plt.Legend.InterItemPadding = new PixelPadding(2, 8, 1, 1);
+        plt.Legend.BackgroundColor = Colors.Transparent;
+        plt.Legend.OutlineWidth = 0;
+        plt.Legend.ShadowColor = Colors.Transparent;
     }
 
-    /// <summary>
-    /// Ticks of a log10 axis at every x value present, labelled in the original units: the x values are the levels of
-    /// a sweep (e.g. IR 130, 200, 300), and 1-2-5 steps would leave most of them unlabelled.
-    /// </summary>
-    private static void LogTicks(Plot plt, double[] xs)
-    {
-        var levels = xs.Distinct().Order().ToArray();
-        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            levels.Select(Math.Log10).ToArray(), levels.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)).ToArray());
-    }
+    private static ScottPlot.TickGenerators.NumericManual Manual(Axis axis) =>
+        new(axis.Ticks.Select(t => axis.Place(t.Value)).ToArray(), axis.Ticks.Select(t => t.Label).ToArray());
 }

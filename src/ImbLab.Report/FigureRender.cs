@@ -1,14 +1,15 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using ScottPlot;
 
 namespace ImbLab.Report;
 
-/// <summary>A figure ready for the report: lean inline SVG for the page, and the files (SVG, PNG) for papers.</summary>
-internal sealed record RenderedFigure(string Name, string InlineSvg, string FileSvg, byte[] Png, string Caption);
+/// <summary>A figure drawn: lean inline SVG for the page, the SVG file for papers, and PNG bytes when asked for.</summary>
+internal sealed record RenderedFigure(string Name, string InlineSvg, string FileSvg, byte[]? Png);
 
 /// <summary>
-/// Turns a ScottPlot plot into SVG and PNG. ScottPlot (through Skia's SVG canvas) writes 4-6 decimals, one x offset
+/// Turns a chart into SVG (and PNG). ScottPlot (through Skia's SVG canvas) writes 4-6 decimals, one x offset
 /// per glyph and document-global clip ids; a 44-dataset report inlines thousands of figures, so the inline copy is
 /// trimmed: coordinates rounded to 0.1 px, glyph offsets dropped (the browser lays text out itself), ids prefixed
 /// per figure so they cannot collide, whitespace between tags removed.
@@ -17,87 +18,133 @@ internal static partial class FigureRender
 {
     public const int PngScale = 2;
 
-    public static RenderedFigure Render(string name, Func<bool, Plot> build, int width, int height, string caption, string idPrefix)
+    public static RenderedFigure Render(string name, Chart chart, int width, int height, string idPrefix, bool png)
     {
-        var svgPlot = build(true);
-        var raw = svgPlot.GetSvgXml(width, height);
-        var pngPlot = build(false);
-        pngPlot.ScaleFactor = PngScale;
-        var png = pngPlot.GetImageBytes(width * PngScale, height * PngScale, ImageFormat.Png);
+        var raw = Charts.Draw(chart, forSvg: true).GetSvgXml(width, height);
+        byte[]? bytes = null;
+        if (png)
+        {
+            var pngPlot = Charts.Draw(chart, forSvg: false);
+            pngPlot.ScaleFactor = PngScale;
+            bytes = pngPlot.GetImageBytes(width * PngScale, height * PngScale, ImageFormat.Png);
+        }
         var lean = Lean(raw, idPrefix);
         var file = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + lean.Replace("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", StringComparison.Ordinal);
-        return new RenderedFigure(name, lean, file, png, caption);
+        return new RenderedFigure(name, lean, file, bytes);
     }
 
     /// <summary>Trims ScottPlot's SVG for inlining (see the class comment). Text content is left untouched.</summary>
     public static string Lean(string svg, string idPrefix)
     {
         var s = XmlDecl().Replace(svg, "");
-        // Skia's SVG canvas outlines dashed strokes as one filled shape per dash; Charts marks dashed lines with this
-        // opacity instead (see Charts.DashMarker) and they become a real dash pattern here.
-        s = s.Replace($" stroke-opacity=\"{Charts.DashMarkerOpacity}\"", " stroke-dasharray=\"6 4\"", StringComparison.Ordinal);
+        // Dashed lines arrive solid with a marker miter limit (see Charts.SvgDashMarker): here they get their dashes.
+        s = s.Replace(DashMarker, DashArray, StringComparison.Ordinal);
         s = RootTag().Replace(s, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\" class=\"fig\" role=\"img\">", 1);
         s = GlyphList().Replace(s, m => $"{m.Groups[1].Value}=\"{Round(m.Groups[2].Value, 1)}\"");
+        s = PathData().Replace(s, m => $" d=\"{Relative(m.Groups[1].Value)}\"");
         s = NumericAttr().Replace(s, m =>
         {
             var digits = m.Groups[1].Value.EndsWith("opacity", StringComparison.Ordinal) ? 2 : 1;
-            return $"{m.Groups[1].Value}=\"{Numbers().Replace(m.Groups[2].Value, n => Round(n.Value, digits))}\"";
+            return $"{m.Groups[1].Value}=\"{RoundAll(m.Groups[2].Value, digits)}\"";
         });
         s = s.Replace(" stroke-miterlimit=\"4\"", "", StringComparison.Ordinal);
-        s = PathData().Replace(s, m => $" d=\"{Relative(m.Groups[1].Value)}\"");
         s = IdAttr().Replace(s, m => $"id=\"{idPrefix}{m.Groups[1].Value}\"");
         s = s.Replace("url(#", "url(#" + idPrefix, StringComparison.Ordinal);
         s = TextBody().Replace(s, m => $">{m.Groups[1].Value}</text>");
         s = BetweenTags().Replace(s, "><");
-        // Axis ticks come one path each with the same style: one path per style is the same picture.
-        for (string before = ""; before != s;)
+        return MergeStrokes(s).Trim();
+    }
+
+    private static readonly string DashMarker = $" stroke-miterlimit=\"{Charts.SvgDashMarker.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static readonly string DashArray =
+        $" stroke-dasharray=\"{string.Join(' ', Charts.DashIntervals.Select(v => v.ToString(CultureInfo.InvariantCulture)))}\"";
+
+    /// <summary>Axis ticks come one path each with the same style: consecutive stroked paths of one style become one path, the same picture.</summary>
+    private static string MergeStrokes(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var at = 0;
+        Match? open = null;
+        var d = new StringBuilder();
+        foreach (Match m in StrokePath().Matches(s))
         {
-            before = s;
-            s = AdjacentStrokes().Replace(s, m => $"<path {m.Groups[1].Value} d=\"{m.Groups[2].Value}{m.Groups[3].Value}\"/>");
+            if (open is not null && m.Index == at && m.Groups[1].Value == open.Groups[1].Value)
+            {
+                d.Append(m.Groups[2].Value);
+                at = m.Index + m.Length;
+                continue;
+            }
+            Flush();
+            sb.Append(s, at, m.Index - at);
+            open = m;
+            d.Clear().Append(m.Groups[2].Value);
+            at = m.Index + m.Length;
         }
-        return s.Trim();
+        Flush();
+        sb.Append(s, at, s.Length - at);
+        return sb.ToString();
+
+        void Flush()
+        {
+            if (open is null) return;
+            sb.Append("<path ").Append(open.Groups[1].Value).Append(" d=\"").Append(d).Append("\"/>");
+            open = null;
+        }
     }
 
     /// <summary>
-    /// A path of M/L/Z commands with absolute coordinates (already rounded to 0.1) rewritten with relative l steps,
-    /// which are shorter; the steps are differences of rounded values, so nothing drifts. Other paths stay as they are.
+    /// A path of M/L/Z commands with absolute coordinates rewritten rounded to 0.1 with relative l steps, which are
+    /// shorter; the steps are differences of rounded values, so nothing drifts. Other paths are only rounded.
     /// </summary>
     private static string Relative(string d)
     {
-        var tokens = PathToken().Matches(d).Select(m => m.Value).ToList();
-        if (tokens.Any(t => char.IsLetter(t[0]) && t is not ("M" or "L" or "Z"))) return d;
-        var sb = new System.Text.StringBuilder(d.Length);
+        var sb = new StringBuilder(d.Length / 2);
         long x = 0, y = 0;
         var havePoint = false;
-        string command = "";
-        for (var i = 0; i < tokens.Count; i++)
+        var command = ' ';
+        var i = 0;
+        while (i < d.Length)
         {
-            var t = tokens[i];
-            if (t is "M" or "L" or "Z")
+            var c = d[i];
+            if (c is ' ' or ',') { i++; continue; }
+            if (c is 'M' or 'L' or 'Z')
             {
-                command = t;
-                if (t == "Z") sb.Append('Z');
+                command = c;
+                if (c == 'Z') sb.Append('Z');
+                i++;
                 continue;
             }
-            if (i + 1 >= tokens.Count || !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var fx)
-                || !double.TryParse(tokens[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var fy)) return d;
-            i++;
+            if (!Number(d, ref i, out var fx) || !Number(d, ref i, out var fy)) return RoundAll(d, 1);
             long nx = (long)Math.Round(fx * 10), ny = (long)Math.Round(fy * 10);
-            if (command == "M" || !havePoint) sb.Append('M').Append(Tenths(nx)).Append(' ').Append(Tenths(ny));
+            if (command == 'M' || !havePoint) sb.Append('M').Append(Tenths(nx)).Append(' ').Append(Tenths(ny));
             else
             {
                 sb.Append('l').Append(Tenths(nx - x));
-                var dy = Tenths(ny - y);
-                if (!dy.StartsWith('-')) sb.Append(' ');
-                sb.Append(dy);
+                if (ny - y >= 0) sb.Append(' ');
+                sb.Append(Tenths(ny - y));
             }
             (x, y, havePoint) = (nx, ny, true);
-            command = command == "M" ? "L" : command;
+            if (command == 'M') command = 'L';
         }
         return sb.ToString();
     }
 
+    /// <summary>Reads the number at i (after separators), moving i past it; false at anything else (a curve command).</summary>
+    private static bool Number(string d, ref int i, out double value)
+    {
+        while (i < d.Length && d[i] is ' ' or ',') i++;
+        var start = i;
+        if (i < d.Length && d[i] is '-' or '+') i++;
+        while (i < d.Length && (char.IsAsciiDigit(d[i]) || d[i] == '.'
+                   || (d[i] is 'e' or 'E' && i + 1 < d.Length && (char.IsAsciiDigit(d[i + 1]) || d[i + 1] is '-' or '+'))))
+            i += d[i] is 'e' or 'E' ? 2 : 1;
+        return double.TryParse(d.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
     private static string Tenths(long v) => (v / 10.0).ToString(CultureInfo.InvariantCulture);
+
+    private static string RoundAll(string text, int digits) => Numbers().Replace(text, n => Round(n.Value, digits));
 
     private static string Round(string number, int digits)
     {
@@ -115,7 +162,7 @@ internal static partial class FigureRender
     [GeneratedRegex(@"\b(x|y)=""(-?[0-9.eE+-]+), [^""]*""")]
     private static partial Regex GlyphList();
 
-    [GeneratedRegex(@"\b(d|x|y|cx|cy|r|rx|ry|width|height|transform|stroke-width|stroke-opacity|fill-opacity|opacity|points|x1|x2|y1|y2|font-size)=""([^""]*)""")]
+    [GeneratedRegex(@"\b(x|y|cx|cy|r|rx|ry|width|height|transform|stroke-width|stroke-opacity|fill-opacity|opacity|points|x1|x2|y1|y2|font-size)=""([^""]*)""")]
     private static partial Regex NumericAttr();
 
     [GeneratedRegex(@"-?\d+\.\d+(?:[eE][+-]?\d+)?")]
@@ -130,11 +177,8 @@ internal static partial class FigureRender
     [GeneratedRegex(@" d=""([^""]*)""")]
     private static partial Regex PathData();
 
-    [GeneratedRegex(@"[MLZ]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z]")]
-    private static partial Regex PathToken();
-
-    [GeneratedRegex(@"<path (fill=""none""[^>]*?) d=""([^""]*)""/><path \1 d=""([^""]*)""/>")]
-    private static partial Regex AdjacentStrokes();
+    [GeneratedRegex(@"<path (fill=""none""[^>]*?) d=""([^""]*)""/>")]
+    private static partial Regex StrokePath();
 
     [GeneratedRegex(@">\s+<")]
     private static partial Regex BetweenTags();

@@ -1,38 +1,52 @@
 using System.Globalization;
 using System.Text.Json;
-using ImbLab.Core;
+using ImbLab.Analysis.Findings;
 using ImbLab.Core.Results;
-using ImbLab.Store;
 
 namespace ImbLab.Report;
 
 /// <summary>The runs of one dataset, protocol and imbalance level (the seeds, folds and repeats of one condition).</summary>
-internal sealed record RunGroup(DatasetRow Dataset, string Protocol, string Level, double Ir, IReadOnlyList<RunRow> Runs)
+internal sealed record RunGroup(DatasetRow Dataset, string Protocol, string Level, double Ir, IReadOnlyList<RunView> Runs)
 {
     public string LevelLabel => Level.StartsWith("ir=", StringComparison.Ordinal) ? "IR " + Level[3..] : Level;
 
-    public ClassRole Role(int cls) => Runs.Count > 0 && cls == Runs[0].MinorityClass ? ClassRole.Minority : ClassRole.Majority;
+    public ClassRole Role(int cls) => Runs.Count > 0 && cls == Runs[0].Minority ? ClassRole.Minority : ClassRole.Majority;
 
-    public int Minority => Runs.Count > 0 ? Runs[0].MinorityClass : 0;
+    public int Minority => Runs.Count > 0 ? Runs[0].Minority : 0;
 
     public string ClassName(int cls) => cls < Dataset.ClassNames.Count ? Dataset.ClassNames[cls] : cls.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>How legends name a class: by its role, or by its name when it is neither the minority nor the majority.</summary>
+    public string ClassLabel(int cls) => Runs.Count == 0 ? ClassName(cls)
+        : cls == Runs[0].Minority ? "minority" : cls == Runs[0].Majority ? "majority" : ClassName(cls);
+
+    /// <summary>The classes, minority first.</summary>
+    public IEnumerable<int> Classes => Enumerable.Range(0, Dataset.ClassNames.Count).OrderBy(c => Role(c) == ClassRole.Minority ? 0 : 1);
 }
 
-/// <summary>A metric's curve across the runs of a group: per checkpoint epoch, the mean and its interval.</summary>
-internal sealed record Curve(double[] Epochs, double[] Mean, double[] Low, double[] High);
+/// <summary>A metric's curve across the runs of a group: per checkpoint epoch, the mean and its range.</summary>
+internal sealed record Curve(double[] Epochs, double[] Mean, double[] Low, double[] High)
+{
+    /// <summary>The curve as a line of a chart, its points thinned evenly along the chart's epoch axis.</summary>
+    public LineSeries Line(string label, ScottPlot.Color color, bool dashed, Axis x, int maxPoints)
+    {
+        var keep = Scales.Spread(Epochs, x, maxPoints);
+        return new LineSeries(label, color, dashed, [.. keep.Select(i => Epochs[i])], [.. keep.Select(i => Mean[i])], [.. keep.Select(i => Low[i])], [.. keep.Select(i => High[i])]);
+    }
+}
 
-/// <summary>The metrics of a group's runs, loaded once, summarised on request.</summary>
+/// <summary>The metrics of a group's runs at every checkpoint (the early log-spaced ones included), summarised on request.</summary>
 internal sealed class GroupMetrics
 {
     // (split, class, metric) -> per run: epoch -> value
     private readonly Dictionary<(string Split, int? Class, string Metric), List<SortedList<double, double>>> _series = [];
 
-    public GroupMetrics(ReportStudy study, RunGroup group)
+    public GroupMetrics(RunGroup group)
     {
         foreach (var run in group.Runs)
         {
             var perRun = new Dictionary<(string, int?, string), SortedList<double, double>>();
-            foreach (var m in study.Data(run.RunId).Metrics)
+            foreach (var m in run.Data.Metrics)
             {
                 var key = (m.Split, m.Class, m.Metric);
                 if (!perRun.TryGetValue(key, out var s)) perRun[key] = s = [];
@@ -48,79 +62,50 @@ internal sealed class GroupMetrics
 
     public IEnumerable<string> MetricNames(bool perClass) => _series.Keys.Where(k => k.Class.HasValue == perClass).Select(k => k.Metric).Distinct();
 
-    public IReadOnlyList<SortedList<double, double>> Runs(string split, int? cls, string metric) =>
-        _series.TryGetValue((split, cls, metric), out var list) ? list : [];
+    public bool Has(string split, int? cls, string metric) => _series.ContainsKey((split, cls, metric));
 
-    /// <summary>Mean and interval across runs at each epoch selected by <paramref name="keep"/>, decimated to at most maxPoints.</summary>
-    public Curve? Summarise(string split, int? cls, string metric, Func<double, bool> keep, int maxPoints)
+    /// <summary>Mean and range across runs at every checkpoint any run recorded.</summary>
+    public Curve? Summarise(string split, int? cls, string metric)
     {
-        var runs = Runs(split, cls, metric);
-        if (runs.Count == 0) return null;
-        var epochs = runs.SelectMany(r => r.Keys).Where(keep).Distinct().Order().ToArray();
-        if (epochs.Length == 0) return null;
-        epochs = Decimate(epochs, maxPoints);
+        if (!_series.TryGetValue((split, cls, metric), out var runs)) return null;
+        var epochs = runs.SelectMany(r => r.Keys).Distinct().Order().ToArray();
         var stats = epochs.Select(e => ReportStats.MeanRange(runs.Select(r => r.TryGetValue(e, out var v) ? v : double.NaN))).ToArray();
         return new Curve(epochs, stats.Select(s => s.Mean).ToArray(), stats.Select(s => s.Low).ToArray(), stats.Select(s => s.High).ToArray());
     }
-
-    /// <summary>Evenly spaced picks that always keep the first and the last point (long curves stay light in SVG).</summary>
-    public static double[] Decimate(double[] xs, int maxPoints)
-    {
-        if (xs.Length <= maxPoints) return xs;
-        return Enumerable.Range(0, maxPoints).Select(i => (int)Math.Round(i * (xs.Length - 1) / (double)(maxPoints - 1))).Distinct().Select(i => xs[i]).ToArray();
-    }
 }
 
-/// <summary>A study as the report reads it from the store.</summary>
-internal sealed class ReportStudy
+/// <summary>A study as the report model reads it: its runs grouped by condition, with what the study config says.</summary>
+internal sealed class ReportInputs
 {
-    public required string StudyId { get; init; }
-    public required string CreatedAt { get; init; }
-    public required string UpdatedAt { get; init; }
-    public required string Version { get; init; }
-    public required string ConfigJson { get; init; }
-    public required IReadOnlyList<RunRow> Runs { get; init; }
-    public required IReadOnlyList<DatasetRow> Datasets { get; init; }
-    public required IReadOnlyList<RunGroup> Groups { get; init; }
-    public required IReadOnlyList<FindingRow> Findings { get; init; }
-    public int EarlyEpochs { get; init; }
-    public required IRunSamples Samples { get; init; }
-    private IReadOnlyDictionary<string, RunData> RunData { get; init; } = new Dictionary<string, RunData>();
-
-    /// <summary>Everything a run recorded but its per-sample arrays (those come from <see cref="Samples"/>).</summary>
-    public RunData Data(string runId) => RunData[runId];
-
-    public static ReportStudy From(StudyData data, IReadOnlyList<FindingRow> findings)
+    private ReportInputs(StudyData data, IReadOnlyList<RunGroup> groups)
     {
-        var study = data.Study;
-        var runs = data.Runs.Select(r => r.Run).ToList();
-        var datasets = data.Datasets.ToList();
-        var byId = datasets.ToDictionary(d => d.DatasetId, StringComparer.Ordinal);
-        var groups = runs.GroupBy(r => (r.DatasetId, r.Protocol, r.Level))
-            .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Protocol, g.Key.Level,
-                g.First().RequestedIr ?? g.Average(r => r.RealisedIr ?? double.NaN), g.OrderBy(r => r.SeedIndex).ThenBy(r => r.SplitRepeat).ThenBy(r => r.SplitFold).ToList()))
-            .OrderBy(g => g.Dataset.Name, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal).ThenBy(g => g.Ir)
-            .ToList();
-        return new ReportStudy
-        {
-            StudyId = study.StudyId,
-            CreatedAt = study.CreatedAt,
-            UpdatedAt = study.UpdatedAt,
-            Version = study.Version,
-            ConfigJson = study.ConfigJson,
-            Runs = runs,
-            Datasets = datasets,
-            Groups = groups,
-            Findings = findings,
-            EarlyEpochs = ReadEarlyEpochs(study.ConfigJson),
-            Samples = data.Samples,
-            RunData = data.Runs.ToDictionary(r => r.Run.RunId, StringComparer.Ordinal),
-        };
+        Data = data;
+        Groups = groups;
+        Name = TryGet(data.Study.ConfigJson, "name") ?? "study";
+        EarlyEpochs = ReadEarlyEpochs(data.Study.ConfigJson);
     }
 
-    public string Name => TryGet(ConfigJson, "name") ?? "study";
+    public StudyData Data { get; }
 
-    public IReadOnlyList<long> Seeds => Runs.Select(r => r.Seed).Distinct().Order().ToList();
+    /// <summary>The conditions, by dataset name, protocol and IR.</summary>
+    public IReadOnlyList<RunGroup> Groups { get; }
+
+    public string Name { get; }
+
+    /// <summary>How many epochs the early log-spaced checkpoints span (model.early_epochs; 2 when not stated).</summary>
+    public int EarlyEpochs { get; }
+
+    public static ReportInputs From(StudyData data)
+    {
+        var byId = data.Datasets.ToDictionary(d => d.DatasetId, StringComparer.Ordinal);
+        var groups = data.Runs.Select(r => RunView.Of(data, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level))
+            .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Protocol, g.Key.Level,
+                g.First().Run.RequestedIr ?? g.Average(v => v.Run.RealisedIr ?? double.NaN),
+                g.OrderBy(v => v.Run.SeedIndex).ThenBy(v => v.Run.SplitRepeat).ThenBy(v => v.Run.SplitFold).ToList()))
+            .OrderBy(g => g.Dataset.Name, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal).ThenBy(g => g.Ir)
+            .ToList();
+        return new ReportInputs(data, groups);
+    }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -44,7 +44,9 @@ internal static class ReportPage
             table{border-collapse:collapse;margin:8px 0 12px;background:#fff;font-size:13px}
             th,td{border:1px solid var(--line);padding:3px 8px;text-align:right;vertical-align:top}
             th{background:#f3f3f3}td.l,th.l{text-align:left}
-            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+            .grid{display:grid;gap:10px;grid-template-columns:repeat(3,minmax(0,1fr))}
+            .c1{grid-template-columns:minmax(0,1fr);max-width:480px}.c2{grid-template-columns:repeat(2,minmax(0,1fr));max-width:960px}
+            .c3{grid-template-columns:repeat(3,minmax(0,1fr))}.c4{grid-template-columns:repeat(4,minmax(0,1fr))}.c5{grid-template-columns:repeat(5,minmax(0,1fr))}
             figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:6px}
             figure svg{width:100%;height:auto;display:block}
             figcaption{font-size:12px;color:var(--mute);padding:2px 4px}
@@ -59,8 +61,12 @@ internal static class ReportPage
             .tabs>.pane{display:none}
             {{tabRules}}{display:grid}
             .v-supported{background:#d7f0e6}.v-contradicted{background:#f6dbe9}.v-inconclusive{background:#eeeeee}
+            details.findings>summary{cursor:pointer;font-weight:600}details.findings>summary span{font-weight:400;color:var(--mute)}
             .dataset{content-visibility:auto;contain-intrinsic-size:auto 2400px}
+            @media (max-width:1100px){.c4,.c5{grid-template-columns:repeat(2,minmax(0,1fr))}
+            }
             @media (max-width:900px){nav{position:static;width:auto;border-right:0;border-bottom:1px solid var(--line);max-height:40vh}main{margin-left:0;padding:12px}
+              .grid{grid-template-columns:minmax(0,1fr)!important}
             }
             @media print{nav,.tabs>label{display:none}
               main{margin:0;padding:0;max-width:none}body{background:#fff}
@@ -71,8 +77,8 @@ internal static class ReportPage
             """;
     }
 
-    /// <summary>Radio-button tabs; each pane holds pre-rendered figures.</summary>
-    public static void Tabs(StringBuilder html, string group, IReadOnlyList<(string Label, string Content)> panes)
+    /// <summary>Radio-button tabs; each pane is a grid of pre-rendered figures in its number of columns.</summary>
+    public static void Tabs(StringBuilder html, string group, IReadOnlyList<(string Label, string Content, int Columns)> panes)
     {
         if (panes.Count == 0) return;
         html.Append("<div class=\"tabs\">");
@@ -84,7 +90,7 @@ internal static class ReportPage
                 .Append($"<label for=\"{id}\">{Html.E(panes[i].Label)}</label>");
         }
         for (var i = 0; i < count; i++)
-            html.Append($"<div class=\"grid pane p{i.ToString(CultureInfo.InvariantCulture)}\">").Append(panes[i].Content).Append("</div>");
+            html.Append($"<div class=\"grid c{panes[i].Columns.ToString(CultureInfo.InvariantCulture)} pane p{i.ToString(CultureInfo.InvariantCulture)}\">").Append(panes[i].Content).Append("</div>");
         html.Append("</div>");
     }
 }

@@ -26,19 +26,22 @@ public sealed class FabricatedReportTests : IDisposable
     public void Given_names_with_markup_When_reported_Then_they_render_as_text_in_html_and_in_svg()
     {
         const string evil = "<script>alert(1)</script>";
-        var (html, result) = Report(new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority"], Signals: true, Findings: true,
+        var (html, result) = Report(new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority", "<i>fixed</i>"], Signals: true, Findings: true,
             DatasetName: evil, ClassNames: ["<b>maj</b>", "<img src=x onerror=alert(2)>"]));
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<b>maj", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
-        // class names reach the figures' legends: escaped there too (inline and in the SVG files)
-        var figure = html[html.IndexOf("<svg", StringComparison.Ordinal)..];
-        Assert.Contains("&lt;img src=x onerror=alert(2)&gt;", figure, StringComparison.Ordinal);
-        foreach (var file in Directory.GetFiles(result.FiguresFolder, "*.svg"))
+        Assert.Contains("&lt;img src=x onerror=alert(2)&gt;", html, StringComparison.Ordinal);
+        // protocol names reach the sweeps' legends: escaped there too (inline and in the SVG files)
+        Assert.Contains(System.Text.RegularExpressions.Regex.Matches(html, "<svg.*?</svg>").Select(m => m.Value), svg => svg.Contains("&lt;i&gt;fixed&lt;/i&gt;", StringComparison.Ordinal));
+        Assert.DoesNotContain("<i>fixed", html, StringComparison.Ordinal);
+        var files = Directory.GetFiles(result.FiguresFolder, "*.svg").Select(File.ReadAllText).ToList();
+        Assert.Contains(files, svg => svg.Contains("&lt;i&gt;fixed&lt;/i&gt;", StringComparison.Ordinal));
+        foreach (var svg in files)
         {
-            var svg = File.ReadAllText(file);
             Assert.DoesNotContain("<img", svg, StringComparison.Ordinal);
+            Assert.DoesNotContain("<i>", svg, StringComparison.Ordinal);
             System.Xml.Linq.XDocument.Parse(svg); // well-formed XML: nothing broke out of a text node
         }
         // finding statements with markup are text too
@@ -62,6 +65,11 @@ public sealed class FabricatedReportTests : IDisposable
         Assert.Contains("class=\"v-supported\"", html, StringComparison.Ordinal);
         Assert.Contains("class=\"v-contradicted\"", html, StringComparison.Ordinal);
         Assert.Contains("class=\"v-inconclusive\"", html, StringComparison.Ordinal);
+        // the figures come first; the findings follow, per dataset in a collapsible block, controls in their finding's row
+        Assert.True(html.IndexOf("<figure>", StringComparison.Ordinal) < html.IndexOf("id=\"findings\"", StringComparison.Ordinal), "findings before the figures");
+        Assert.Contains("<details class=\"findings\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">controls:memorisation<", html, StringComparison.Ordinal);
+        Assert.Contains("memorisation under subsample-minority: supported; fixed-n: supported", html, StringComparison.Ordinal);
         // 3 datasets, 3 levels: Friedman with Holm post-hoc per protocol; 2 protocols per level: Wilcoxon
         Assert.Contains("Friedman over 3 conditions, 3 datasets", html, StringComparison.Ordinal);
         Assert.Contains("p (Holm)", html, StringComparison.Ordinal);
@@ -95,6 +103,26 @@ public sealed class FabricatedReportTests : IDisposable
         Assert.DoesNotContain("Representation separability", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Per-sample dynamics", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"findings\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_no_png_option_When_reported_again_Then_the_figures_are_svg_only_and_the_last_reports_pngs_are_gone()
+    {
+        var shape = new FabricatedStore.Shape(1, [1, 10], 2, 4, ["subsample-minority"]);
+        var db = Path.Combine(_dir, "png.db");
+        FabricatedStore.Create(db, shape);
+        using var data = StudyStore.Load(db, null);
+        var html = Path.Combine(_dir, "png.html");
+        var withPng = ReportWriter.Write(data, data.Findings, html, new ReportOptions { Png = true }, CancellationToken.None);
+        Assert.True(withPng.Png);
+        Assert.Equal(withPng.Figures, Directory.GetFiles(withPng.FiguresFolder, "*.png").Length);
+        File.WriteAllText(Path.Combine(withPng.FiguresFolder, "notes.txt"), "mine");
+
+        var svgOnly = ReportWriter.Write(data, data.Findings, html, CancellationToken.None);
+        Assert.False(svgOnly.Png);
+        Assert.Equal(svgOnly.Figures, Directory.GetFiles(svgOnly.FiguresFolder, "*.svg").Length);
+        Assert.Empty(Directory.GetFiles(svgOnly.FiguresFolder, "*.png"));
+        Assert.True(File.Exists(Path.Combine(svgOnly.FiguresFolder, "notes.txt")), "a file the report did not write was deleted");
     }
 
     /// <summary>

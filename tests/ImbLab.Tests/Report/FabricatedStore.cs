@@ -45,6 +45,7 @@ internal static class FabricatedStore
                 new FindingRow(studyId, shape.DatasetName ?? "dataset00", "subsample-minority", "memorisation", "Minority <b>train</b> recall exceeds test recall", "supported", 0.4, 0.3, 0.5, 0.001, 5, "{}"),
                 new FindingRow(studyId, shape.DatasetName ?? "dataset00", "fixed-n", "majority-first", "The majority is learned first", "contradicted", -0.1, -0.2, 0.0, 0.2, 5, "{}"),
                 new FindingRow(studyId, shape.DatasetName ?? "dataset00", "fixed-n", "balanced-alike", "Balanced classes are learned alike", "inconclusive", double.NaN, double.NaN, double.NaN, double.NaN, 5, "{}"),
+                new FindingRow(studyId, shape.DatasetName ?? "dataset00", "subsample-minority", "controls:memorisation", "memorisation under subsample-minority: supported; fixed-n: supported", "supported", 0.4, double.NaN, double.NaN, double.NaN, 5, "{}"),
             ]);
         }
         return studyId;
@@ -88,7 +89,7 @@ internal static class FabricatedStore
                 r.Gradients.Add(new GradientRecord(step, epoch, null, null, null, "grad_norm", 2.5 / (1 + epoch)));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 0, 1, "grad_cosine", -0.5 + 0.05 * epoch));
                 r.Gradients.Add(new GradientRecord(step, epoch, null, 0, null, "update_share", 0.8));
-                r.Gradients.Add(new GradientRecord(step, epoch, null, 1, null, "update_share", 0.2));
+                r.Gradients.Add(new GradientRecord(step, epoch, null, 1, null, "update_share", -0.6 + 0.1 * Math.Sin(epoch)));
                 foreach (var split in new[] { "train", "test" })
                 {
                     r.Representations.Add(new RepresentationRecord(step, epoch, split, 1, 0, null, "silhouette", 0.3, 500));

@@ -24,7 +24,7 @@ public sealed class ReportStatsTests
     public void Mean_ranks_average_within_dataset_ranks_with_ties_sharing()
     {
         // dataset 1 ranks (1, 2, 3); dataset 2 ties the first two: (1.5, 1.5, 3)
-        var ranks = ReportComposer.MeanRanks([[0.1, 0.5, 0.9], [0.2, 0.2, 0.7]]);
+        var ranks = AcrossDatasets.MeanRanks([[0.1, 0.5, 0.9], [0.2, 0.2, 0.7]]);
         Assert.Equal([1.25, 1.75, 3.0], ranks);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ReportStudyFixture : IDisposable
         StudyId = StudyPipeline.Train(spec, StorePath, threads: 2, progress: null, CancellationToken.None).StudyId;
         HtmlPath = Path.Combine(Dir, "report.html");
         using var data = StudyStore.Load(StorePath, null);
-        Result = ReportWriter.Write(data, data.Findings, HtmlPath, CancellationToken.None);
+        Result = ReportWriter.Write(data, data.Findings, HtmlPath, new ReportOptions { Png = true }, CancellationToken.None);
         Html = File.ReadAllText(HtmlPath);
     }
 

@@ -29,7 +29,7 @@ public sealed partial class ReportTests(ReportStudyFixture study)
         Assert.Contains("Study configuration (JSON)", html, StringComparison.Ordinal);
         Assert.Contains("first start to last finish", html, StringComparison.Ordinal);
         Assert.Contains("Learning curves", html, StringComparison.Ordinal);
-        Assert.Contains("first epochs: recall", html, StringComparison.Ordinal);
+        Assert.Contains("log epoch axis", html, StringComparison.Ordinal);
         Assert.Contains("Imbalance sweeps", html, StringComparison.Ordinal);
         Assert.Contains("Per-sample dynamics", html, StringComparison.Ordinal);
         Assert.Contains("Data map", html, StringComparison.Ordinal);
