@@ -12,8 +12,8 @@ internal sealed class EvaluateSettings : CommandSettings
 {
     [CommandOption("--predictions <FILE>", isRequired: true)]
     [Description("CSV of true labels and either a 'score' column (two classes) or one probability column per class (named LABEL or p_LABEL). " +
-        "A score is the score (a probability in [0, 1], or else a logit) of ONE class: the greater label, as in scikit-learn " +
-        "(labels sorted, numerically if all are numbers: score = P(classes_[1]), e.g. P(1) for 0/1 labels), unless --score-class names it. " +
+        "A score is the score (a probability in [[0, 1]], or else a logit) of ONE class: the greater label, as in scikit-learn " +
+        "(labels sorted, numerically if all are numbers: score = P(classes_[[1]]), e.g. P(1) for 0/1 labels), unless --score-class names it. " +
         "Threshold metrics (recall per class, balanced accuracy, G-mean, ...) do not depend on which class is called positive.")]
     public string Predictions { get; init; } = "";
 
