@@ -42,6 +42,7 @@ internal static class OptionNames
         [Settings.Study] = "--study",
         [Settings.Predictions] = "--predictions",
         [Settings.Positive] = "--positive",
+        [Settings.ScoreClass] = "--score-class",
     };
 
     /// <summary>The option for a setting; a setting with no option (set in a study file only) keeps its field name.</summary>

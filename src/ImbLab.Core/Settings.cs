@@ -47,6 +47,7 @@ internal static partial class Settings
     public const string Study = "study";
     public const string Predictions = "predictions";
     public const string Positive = "positive";
+    public const string ScoreClass = "score_class";
 
     /// <summary>A setting named inside a message; rendered by <see cref="Render"/>.</summary>
     public static string Mention(string setting) => "{" + setting + "}";

@@ -228,6 +228,28 @@ def compute_cases():
     return cases
 
 
+def heldout_cases():
+    """Predictions as a held-out set gives them, where the class labelled 1 is the MAJORITY and the score is P(1), as
+    scikit-learn's binary convention has it (classes sorted, the score is for classes_[1]). ImbLab's `evaluate` reads
+    them as label,score files (tests/ImbLab.Tests/Metrics/PredictionsGoldenTests.cs); the AUCs are for class 1.
+    Drawn from their own generator, so that the cases above keep their values."""
+    own = np.random.default_rng(20260610)
+    cases = []
+    sizes = [(87, 44)] + [(int(n), None) for n in own.integers(40, 400, size=5)]
+    for k, (n, ones) in enumerate(sizes):
+        if ones is None:
+            ones = int(round(n * own.uniform(0.55, 0.9)))
+        labels = np.zeros(n, dtype=int)
+        labels[own.choice(n, size=ones, replace=False)] = 1
+        signal = own.normal(size=n) + 1.3 * labels - 0.4
+        p1 = np.round(1 / (1 + np.exp(-signal)), [3, 2][k % 2])
+        case = binary_case(f"heldout_majority1_{k}_n{n}_ones{ones}", labels, p1, 1)
+        assert labels.sum() * 2 > n  # class 1 is the majority
+        assert abs(case["expected"]["roc_auc"] - roc_auc_score(labels, p1.astype(np.float32))) <= 1e-12
+        cases.append(case)
+    return cases
+
+
 def rank_cases():
     cases = []
     for k in range(10):
@@ -265,7 +287,7 @@ def main():
     fixture = {
         "generator": "tools/reference/metrics_goldens.py",
         "versions": {"numpy": np.__version__, "sklearn": sklearn.__version__, "imblearn": imblearn.__version__},
-        "compute": compute_cases(),
+        "compute": compute_cases() + heldout_cases(),
         "rank": rank_cases(),
         "softmax": softmax_cases(),
     }

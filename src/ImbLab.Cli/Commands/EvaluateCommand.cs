@@ -11,17 +11,26 @@ namespace ImbLab.Cli.Commands;
 internal sealed class EvaluateSettings : CommandSettings
 {
     [CommandOption("--predictions <FILE>", isRequired: true)]
-    [Description("CSV with a label column and either a 'score' column (binary) or one probability column per class.")]
+    [Description("CSV of true labels and either a 'score' column (two classes) or one probability column per class (named LABEL or p_LABEL). " +
+        "A score is the score (a probability in [[0, 1]], or else a logit) of ONE class: the greater label, as in scikit-learn " +
+        "(labels sorted, numerically if all are numbers: score = P(classes_[[1]]), e.g. P(1) for 0/1 labels), unless --score-class names it. " +
+        "Threshold metrics (recall per class, balanced accuracy, G-mean, ...) do not depend on which class is called positive.")]
     public string Predictions { get; init; } = "";
 
-    [CommandOption("--label-column <NAME>")]
-    public string LabelColumn { get; init; } = "label";
+    [CommandOption("--label-column <NAME|INDEX>")]
+    [Description("The column of true labels (default: 'label'; in a file of two columns, one of them 'score', the other one).")]
+    public string? LabelColumn { get; init; }
 
     [CommandOption("--score-column <NAME>")]
+    [Description("The score column (default: 'score').")]
     public string? ScoreColumn { get; init; }
 
+    [CommandOption("--score-class <LABEL>")]
+    [Description("The class the score column scores (default: the greater label).")]
+    public string? ScoreClass { get; init; }
+
     [CommandOption("--positive <LABEL>")]
-    [Description("The class the AUCs are computed for (default: the minority by count).")]
+    [Description("The class ROC AUC and PR AUC (average precision) are computed for (default: the scored class; with probability columns, the minority by count).")]
     public string? Positive { get; init; }
 
     [CommandOption("--json")]
@@ -32,7 +41,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSe
 {
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
-        var p = PredictionsFile.Read(settings.Predictions, settings.LabelColumn, settings.ScoreColumn, settings.Positive);
+        var p = PredictionsFile.Read(settings.Predictions, settings.LabelColumn, settings.ScoreColumn, settings.Positive, settings.ScoreClass);
         var m = ClassificationMetrics.Compute(p.Probabilities, p.ClassNames.Count, p.Labels, p.PositiveClass, p.Loss);
         if (settings.Json)
         {
@@ -42,6 +51,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSe
                 input = p.Kind,
                 classes = p.ClassNames,
                 positive = p.ClassNames[p.PositiveClass],
+                score_class = p.ScoreClass is { } s ? p.ClassNames[s] : null,
                 metrics = m.ToLong().Select(x => new { @class = x.Class is { } c ? p.ClassNames[c] : null, metric = x.Metric, value = x.Value }),
             }, CliJson.Options));
             return ImbLabApp.Ok;

@@ -72,6 +72,10 @@ internal class RunSettings : CommandSettings
     [Description("CSV only: the label column by name or 1-based index (default: the last column).")]
     public string? LabelColumn { get; init; }
 
+    [CommandOption("--nominal <COLS>")]
+    [Description("CSV only: columns to read as nominal even when their values are numbers (names or 1-based indices, comma-separated).")]
+    public string[]? Nominal { get; init; }
+
     [CommandOption("--no-samples")]
     [Description("Do not record per-sample signals.")]
     public bool? NoSamples { get; init; }
@@ -133,6 +137,7 @@ internal class RunSettings : CommandSettings
             Split = Split ?? start.Split,
             Impute = Impute ?? start.Impute,
             LabelColumn = LabelColumn ?? start.LabelColumn,
+            Nominal = Nominal is null ? start.Nominal : OptionLists.Strings(Nominal) is { Count: > 0 } nominal ? nominal : null,
             RecordSamples = NoSamples is true ? false : start.RecordSamples,
             Model = model,
             Diagnostics = start.Diagnostics with

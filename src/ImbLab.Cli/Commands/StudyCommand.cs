@@ -33,6 +33,10 @@ internal sealed class StudySettings : RunSettings
     [CommandOption("-o|--out <FOLDER>")]
     [Description("Output folder; the store is FOLDER/imblab.db (default ./imblab-results).")]
     public string Out { get; init; } = "imblab-results";
+
+    [CommandOption("--dry-run")]
+    [Description("Print the plan without training: datasets, runs, train/test counts per condition, what is infeasible and why, and an estimated time. Exit 1 if anything is infeasible.")]
+    public bool DryRun { get; init; }
 }
 
 internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : AsyncCommand<StudySettings>
@@ -50,6 +54,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         };
         var storePath = Path.Combine(settings.Out, StoreFile);
         var threads = settings.ResolveThreads();
+        if (settings.DryRun) return Task.FromResult(DryRunView.Show(console, ImbLab.Study.Planning.DryRun.Create(spec, threads, cancellationToken), settings.Json));
 
         ReportResult? report = null;
         var reportPath = Path.Combine(settings.Out, ReportWriter.DefaultFileName);

@@ -110,6 +110,13 @@ internal sealed record StudySpec
     /// <summary>CSV only: the label column by name or 1-based index; the last column when empty.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>
+    /// CSV only: columns read as nominal even when their values look numeric (names or 1-based indices). Left out of
+    /// the JSON when not given, so the ids of studies that do not use it stay what they were.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Nominal { get; init; }
+
     /// <summary>Record per-sample signals (probability of the true class, margin, correctness) at every checkpoint.</summary>
     public bool RecordSamples { get; init; } = true;
 

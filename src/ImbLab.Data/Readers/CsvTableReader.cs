@@ -32,6 +32,15 @@ internal sealed class CsvTableReader : ITableReader
         return table;
     }
 
+    /// <summary>The header's column names as <see cref="Read"/> names them, for a caller that picks the label column by the others.</summary>
+    internal static IReadOnlyList<string> ColumnNames(string path, ReadOptions options)
+    {
+        var text = TextFile.Load(path);
+        var delimiter = options.Delimiter ?? DetectDelimiter(text, Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase));
+        var (header, headerLine, _, _) = Tokenise(path, text, delimiter);
+        return NameColumns(path, headerLine, header);
+    }
+
     /// <summary>Reads the file without the class checks, so a single test fold may hold one class.</summary>
     internal static RawTable Parse(string path, ReadOptions options)
     {

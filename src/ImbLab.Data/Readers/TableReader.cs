@@ -7,7 +7,14 @@ internal static class TableReader
 {
     public static IReadOnlyList<ITableReader> Readers { get; } = [new KeelReader(), new ArffReader(), new CsvTableReader()];
 
-    public static RawTable Read(string path, ReadOptions? options = null) => For(path).Read(path, options ?? ReadOptions.Default);
+    public static RawTable Read(string path, ReadOptions? options = null)
+    {
+        var reader = For(path);
+        // KEEL and ARFF declare every attribute's type; ignoring a declaration the user asked for would be silent.
+        if (options?.NominalColumns is { Count: > 0 } && reader is not CsvTableReader)
+            throw new UsageException(Settings.Nominal, $"{path}: {reader.FormatName} files declare each attribute's type; accepted: CSV/TSV files only");
+        return reader.Read(path, options ?? ReadOptions.Default);
+    }
 
     /// <summary>The reader for <paramref name="path"/>'s extension; checks the file exists so both problems surface here.</summary>
     public static ITableReader For(string path)

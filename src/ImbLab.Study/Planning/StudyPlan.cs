@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ImbLab.Core;
 using ImbLab.Data;
 using ImbLab.Data.Encoding;
@@ -12,7 +13,9 @@ using ImbLab.Core.Results;
 
 namespace ImbLab.Study.Planning;
 
-internal sealed record RunDatasetConfig(string Name, string Source, string Fingerprint, string? LabelColumn, bool Impute);
+/// <summary><paramref name="Nominal"/> is left out of the JSON when not given, so run ids without it stay what they were.</summary>
+internal sealed record RunDatasetConfig(string Name, string Source, string Fingerprint, string? LabelColumn, bool Impute,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nominal = null);
 
 internal sealed record RunSplitConfig(string Spec, int Repeat, int Fold, ulong Seed);
 
@@ -48,6 +51,9 @@ internal sealed record PlannedRun(
     int MinorityClass,
     int[] SplitTrainCounts);
 
+/// <summary>A dataset x protocol the data cannot serve (its first infeasible split), with the reason.</summary>
+internal sealed record InfeasibleRequest(string Dataset, string Source, string Protocol, string Message);
+
 /// <summary>Expands a study spec into its runs, after loading every dataset and checking every request is feasible.</summary>
 internal sealed class StudyPlan
 {
@@ -66,7 +72,17 @@ internal sealed class StudyPlan
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    public static StudyPlan Create(StudySpec spec, CancellationToken cancellationToken = default)
+    /// <summary>The plan of <paramref name="spec"/>; the first infeasible request throws.</summary>
+    public static StudyPlan Create(StudySpec spec, CancellationToken cancellationToken = default) => Build(spec, null, cancellationToken);
+
+    /// <summary>
+    /// The plan of the requests the data can meet: each infeasible dataset x protocol is added to
+    /// <paramref name="infeasible"/> (once) and planning goes on without its runs.
+    /// </summary>
+    public static StudyPlan Create(StudySpec spec, ICollection<InfeasibleRequest> infeasible, CancellationToken cancellationToken = default) =>
+        Build(spec, infeasible, cancellationToken);
+
+    private static StudyPlan Build(StudySpec spec, ICollection<InfeasibleRequest>? infeasible, CancellationToken cancellationToken)
     {
         spec.Validate();
         var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
@@ -76,7 +92,7 @@ internal sealed class StudyPlan
         var studyJson = spec.ToJson();
         var studyId = Hash(studyJson)[..16];
         var splitSeed = Rng.Derive((ulong)spec.Seed, "split");
-        var options = new ReadOptions(spec.LabelColumn);
+        var options = new ReadOptions(spec.LabelColumn, NominalColumns: spec.Nominal);
         var missing = spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error;
         var levels = new ImbalanceLevels(spec.Irs, [.. spec.Grid.Select(c => (c.Minority, c.Majority))]);
 
@@ -87,7 +103,7 @@ internal sealed class StudyPlan
             cancellationToken.ThrowIfCancellationRequested();
             var dataset = LoadedDataset.Load(source, split, splitSeed, options, missing);
             datasets.Add(dataset);
-            var datasetConfig = new RunDatasetConfig(dataset.Name, source.Display, dataset.Fingerprint, spec.LabelColumn, spec.Impute);
+            var datasetConfig = new RunDatasetConfig(dataset.Name, source.Display, dataset.Fingerprint, spec.LabelColumn, spec.Impute, spec.Nominal);
             for (var s = 0; s < dataset.Splits.Count; s++)
             {
                 var (table, dataSplit) = dataset.Splits[s];
@@ -105,7 +121,11 @@ internal sealed class StudyPlan
                     catch (InfeasibleException e)
                     {
                         var fold = dataset.Splits.Count > 1 ? $" (split repeat {dataSplit.Repeat}, fold {dataSplit.Fold})" : "";
-                        throw new InfeasibleException($"{source.Display}{fold}: {e.Template}");
+                        var problem = new InfeasibleException($"{source.Display}{fold}: {e.Template}");
+                        if (infeasible is null) throw problem;
+                        if (!infeasible.Any(i => i.Source == source.Display && i.Protocol == protocol.Name))
+                            infeasible.Add(new InfeasibleRequest(dataset.Name, source.Display, protocol.Name, problem.Template));
+                        continue;
                     }
                     foreach (var target in targets)
                     {

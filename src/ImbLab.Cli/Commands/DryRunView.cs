@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using ImbLab.Core;
+using ImbLab.Study.Planning;
+using Spectre.Console;
+
+namespace ImbLab.Cli.Commands;
+
+/// <summary>`study --dry-run`: the plan as tables (or JSON), then the exit code: 0 when everything is feasible, 1 otherwise.</summary>
+internal static class DryRunView
+{
+    public static int Show(IAnsiConsole console, DryRun plan, bool json)
+    {
+        // Infeasibility messages name settings as a study file does; say them with the options.
+        var infeasible = plan.Infeasible.Select(i => i with { Message = Settings.Render(i.Message, OptionNames.For) }).ToList();
+        if (json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(plan with { Infeasible = infeasible }, CliJson.Options));
+            return plan.Feasible ? ImbLabApp.Ok : ImbLabApp.DataError;
+        }
+
+        console.MarkupLine($"[bold]dry run[/] of study {plan.StudyId} ({Markup.Escape(plan.Name)}): nothing is trained");
+        var datasets = new Table().Border(TableBorder.Simple).Title("datasets");
+        foreach (var h in new[] { "dataset", "rows", "classes", "IR", "features", "parameters", "splits" })
+            datasets.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var d in plan.Datasets)
+            datasets.AddRow(Markup.Escape(d.Name), I(d.Rows), Markup.Escape(string.Join(", ", d.Classes.Select((c, k) => $"{c}: {d.ClassCounts[k]}"))),
+                F(d.ImbalanceRatio, 2), I(d.Features), I(d.Parameters), I(d.Splits));
+        console.Write(datasets);
+        console.MarkupLine($"protocols: {Markup.Escape(string.Join(", ", plan.Protocols))}; levels: {Markup.Escape(string.Join(", ", plan.Levels))}; " +
+            $"seeds: {string.Join(", ", plan.Seeds)}; split: {Markup.Escape(plan.Split)}; [bold]{plan.Runs} runs[/]");
+
+        if (plan.Conditions.Count > 0)
+        {
+            var conditions = new Table().Border(TableBorder.Simple).Title("runs per condition (realised counts; a range spans the splits)");
+            foreach (var h in new[] { "dataset", "protocol", "level", "runs", "train min", "train maj", "test min", "test maj", "est. CPU" })
+                conditions.AddColumn(new TableColumn(h).RightAligned());
+            foreach (var c in plan.Conditions)
+                conditions.AddRow(Markup.Escape(c.Dataset), c.Protocol, Markup.Escape(c.Level), I(c.Runs),
+                    Range(c.TrainMinorityLow, c.TrainMinorityHigh), Range(c.TrainMajorityLow, c.TrainMajorityHigh),
+                    Range(c.TestMinorityLow, c.TestMinorityHigh), Range(c.TestMajorityLow, c.TestMajorityHigh), Duration(c.EstimatedSeconds));
+            console.Write(conditions);
+        }
+
+        var e = plan.Estimate;
+        console.MarkupLine($"estimated time: [bold]{Duration(e.WallSeconds)}[/] on {e.Threads} core(s) ({Duration(e.CpuSeconds)} of CPU)");
+        console.MarkupLine($"[grey]cost model: {Markup.Escape(e.Model)}; c = {e.SecondsPerUnit.ToString("G3", CultureInfo.InvariantCulture)} s " +
+            $"(calibration run: {e.CalibrationSeconds.ToString("F2", CultureInfo.InvariantCulture)} s)[/]");
+
+        if (infeasible.Count == 0)
+        {
+            console.MarkupLine("every request is feasible");
+            return ImbLabApp.Ok;
+        }
+        console.MarkupLine($"[red]infeasible[/]: {infeasible.Count} dataset x protocol request(s) the data cannot meet (no runs planned for them):");
+        foreach (var i in infeasible)
+            console.MarkupLine($"  {Markup.Escape(i.Dataset)} x {i.Protocol}: {Markup.Escape(i.Message)}");
+        return ImbLabApp.DataError;
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(double v, int decimals) => v.ToString("F" + I(decimals), CultureInfo.InvariantCulture);
+
+    private static string Range(int low, int high) => low == high ? I(low) : $"{I(low)}-{I(high)}";
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 60 => $"{F(seconds, 1)} s",
+        < 3600 => $"{F(seconds / 60, 1)} min",
+        _ => $"{F(seconds / 3600, 1)} h",
+    };
+}

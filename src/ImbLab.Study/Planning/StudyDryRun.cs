@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using ImbLab.Core;
+using ImbLab.Core.Results;
+using ImbLab.Core.Specs;
+using ImbLab.Engine;
+using ImbLab.Study.Running;
+
+namespace ImbLab.Study.Planning;
+
+/// <summary>A dataset as a dry run shows it: the whole file, before any split.</summary>
+internal sealed record DryRunDataset(string Name, string Source, int Rows, IReadOnlyList<string> Classes, IReadOnlyList<int> ClassCounts,
+    double ImbalanceRatio, int Features, int Parameters, int Splits);
+
+/// <summary>
+/// One dataset x protocol x level: the realised training counts of its runs (the protocol's target) and the test
+/// counts of its splits, as ranges over the splits (they differ between folds); minority = the training part's minority.
+/// </summary>
+internal sealed record DryRunCondition(string Dataset, string Protocol, string Level, int Runs,
+    int TrainMinorityLow, int TrainMinorityHigh, int TrainMajorityLow, int TrainMajorityHigh,
+    int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds);
+
+/// <summary>
+/// The time estimate and the cost model behind it. A run costs <see cref="SecondsPerUnit"/> x epochs x parameters x
+/// (4 x training rows + test rows): an epoch passes every training row forward and backward and evaluates it again
+/// (about four forward passes), and evaluates every test row once. The constant is measured at the start of the dry
+/// run by training one small synthetic run with the study's own model and diagnostics on one core.
+/// </summary>
+internal sealed record DryRunEstimate(double SecondsPerUnit, double CalibrationSeconds, double CpuSeconds, int Threads, double WallSeconds,
+    string Model);
+
+/// <summary>Everything `study --dry-run` shows: the plan without training, and every request the data cannot meet.</summary>
+internal sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDataset> Datasets, IReadOnlyList<string> Protocols,
+    IReadOnlyList<string> Levels, IReadOnlyList<long> Seeds, string Split, int Runs, IReadOnlyList<DryRunCondition> Conditions,
+    IReadOnlyList<InfeasibleRequest> Infeasible, DryRunEstimate Estimate)
+{
+    public const string CostModel = "seconds per run = c x epochs x parameters x (4 x training rows + test rows); c measured on this machine by training one small synthetic run";
+
+    public bool Feasible => Infeasible.Count == 0;
+
+    public static DryRun Create(StudySpec spec, int threads, CancellationToken cancellationToken = default)
+    {
+        var infeasible = new List<InfeasibleRequest>();
+        var plan = StudyPlan.Create(spec, infeasible, cancellationToken);
+        var datasets = plan.Datasets.Select(d =>
+        {
+            var whole = d.Whole;
+            var features = whole.Attributes.Sum(a => a.Kind == AttributeKind.Numeric ? 1 : a.Levels.Count);
+            var counts = whole.ClassCounts();
+            return new DryRunDataset(d.Name, d.Source.Display, whole.Rows, whole.ClassNames, counts, counts.ImbalanceRatio(), features,
+                Parameters(features, spec.Model.Hidden, whole.ClassNames.Count), d.Splits.Count);
+        }).ToList();
+        var parameters = plan.Datasets.Zip(datasets).ToDictionary(p => p.First, p => p.Second.Parameters);
+
+        var perUnit = Calibrate(spec, cancellationToken, out var calibrationSeconds);
+        var conditions = new List<DryRunCondition>();
+        var runSeconds = new List<double>();
+        foreach (var group in plan.Runs.GroupBy(r => (r.Dataset, r.Config.Protocol, r.Config.Level)))
+        {
+            var testMinority = new List<int>();
+            var testMajority = new List<int>();
+            double seconds = 0;
+            foreach (var run in group)
+            {
+                var (table, split) = run.Dataset.Splits[run.SplitIndex];
+                var test = new int[table.ClassNames.Count];
+                foreach (var row in split.TestRows) test[table.Labels[row]]++;
+                testMinority.Add(test[run.MinorityClass]);
+                testMajority.Add(test[run.SplitTrainCounts.Majority()]);
+                var rows = 4.0 * (run.Target.MinorityCount + run.Target.MajorityCount) + split.TestRows.Length;
+                var s = perUnit * spec.Model.Epochs * parameters[run.Dataset] * rows;
+                runSeconds.Add(s);
+                seconds += s;
+            }
+            var runs = group.ToList();
+            conditions.Add(new DryRunCondition(group.Key.Dataset.Name, group.Key.Protocol, group.Key.Level, runs.Count,
+                runs.Min(r => r.Target.MinorityCount), runs.Max(r => r.Target.MinorityCount),
+                runs.Min(r => r.Target.MajorityCount), runs.Max(r => r.Target.MajorityCount),
+                testMinority.Min(), testMinority.Max(), testMajority.Min(), testMajority.Max(), seconds));
+        }
+        // Workers take whole runs, so the wall time is the CPU time shared by the cores, but never below the longest run.
+        var cpu = runSeconds.Sum();
+        var wall = runSeconds.Count == 0 ? 0 : Math.Max(cpu / Math.Min(threads, runSeconds.Count), runSeconds.Max());
+        var levels = plan.Runs.Select(r => r.Config.Level).Distinct().ToList();
+        if (levels.Count == 0) levels = [.. spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        return new DryRun(plan.StudyId, spec.Name, datasets, spec.Protocols, levels,
+            Enumerable.Range(0, spec.Seeds).Select(i => spec.Seed + (long)i).ToList(), spec.Split, plan.Runs.Count, conditions, infeasible,
+            new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel));
+    }
+
+    /// <summary>Weights and biases of the MLP: inputs -> hidden... -> classes.</summary>
+    public static int Parameters(int features, IReadOnlyList<int> hidden, int classes)
+    {
+        var shape = new MlpShape(features, hidden, classes);
+        var total = 0;
+        for (var layer = 0; layer < shape.LayerCount; layer++)
+            total += (shape.LayerInputs(layer) + 1) * shape.LayerOutputs(layer);
+        return total;
+    }
+
+    /// <summary>
+    /// Seconds per cost unit on this machine: one synthetic run (4,000 rows, 8 features, a 20% test set, 4 epochs) with
+    /// the study's model and diagnostics, trained once to warm up and once to time.
+    /// </summary>
+    private static double Calibrate(StudySpec spec, CancellationToken cancellationToken, out double seconds)
+    {
+        const int epochs = 4;
+        var calibration = new StudySpec
+        {
+            Name = "calibration",
+            Data = ["synthetic:rows=4000,d=8,ir=1"],
+            Protocols = ["natural"],
+            Irs = [],
+            Seeds = 1,
+            Split = "holdout:0.2",
+            Model = spec.Model with { Epochs = epochs },
+            RecordSamples = spec.RecordSamples,
+            Diagnostics = spec.Diagnostics,
+        };
+        var plan = StudyPlan.Create(calibration, cancellationToken);
+        var sink = new TimingSink();
+        for (var attempt = 0; attempt < 2; attempt++)
+            new StudyRunner(1).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
+        seconds = sink.Seconds;
+        var run = plan.Runs[0];
+        var split = run.Dataset.Splits[run.SplitIndex].Split;
+        var units = (double)epochs * Parameters(8, spec.Model.Hidden, 2) * (4.0 * split.TrainRows.Length + split.TestRows.Length);
+        return seconds / units;
+    }
+
+    /// <summary>Keeps only the last run's training time; the records are dropped.</summary>
+    private sealed class TimingSink : IRunSink
+    {
+        public double Seconds { get; private set; }
+
+        public void Begin(RunRow run)
+        {
+        }
+
+        public void Complete(string runId, RunRecords records, double seconds) => Seconds = seconds;
+    }
+}
