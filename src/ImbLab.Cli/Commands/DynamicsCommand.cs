@@ -14,7 +14,7 @@ namespace ImbLab.Cli.Commands;
 internal sealed class DynamicsSettings : StoreStudySettings
 {
     [CommandOption("--csv <FILE>")]
-    [Description("Also write every sample's dynamics (one row per run, split and sample) to FILE.")]
+    [Description("Also write every sample's dynamics (one row per run, split and sample) to FILE. Default: none.")]
     public string? Csv { get; init; }
 }
 

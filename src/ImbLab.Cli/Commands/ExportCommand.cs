@@ -17,7 +17,7 @@ internal sealed class ExportSettings : CommandSettings
     public string Store { get; init; } = "";
 
     [CommandOption("--format <FORMAT>")]
-    [Description("csv (the only format so far).")]
+    [Description("csv (the only format so far). Default: csv.")]
     public string Format { get; init; } = "csv";
 
     [CommandOption("-o|--out <FOLDER>")]
@@ -25,14 +25,15 @@ internal sealed class ExportSettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("--no-samples")]
-    [Description("Skip samples.csv (per-sample signals), which is by far the largest file.")]
+    [Description("Skip samples.csv (per-sample signals), which is by far the largest file. Default: written.")]
     public bool NoSamples { get; init; }
 
     [CommandOption("--representations")]
-    [Description("Also write representations.csv: the recorded hidden activations (run, epoch, layer, split, sample, class, values), if the study recorded them (--record-activations).")]
+    [Description("Also write representations.csv: the recorded hidden activations (run, epoch, layer, split, sample, class, values), if the study recorded them (--record-activations). Default: off.")]
     public bool Representations { get; init; }
 
     [CommandOption("--json")]
+    [Description("Print what was written as JSON. Default: text.")]
     public bool Json { get; init; }
 }
 

@@ -58,7 +58,7 @@ internal class RunSettings : CommandSettings
     public string? LearningRate { get; init; }
 
     [CommandOption("--momentum <M>")]
-    [Description("SGD momentum, in [[0, 1)). Default: 0.9.")]
+    [Description("SGD momentum, in [[0, 1). Default: 0.9.")]
     public string? Momentum { get; init; }
 
     [CommandOption("--weight-decay <L2>")]

@@ -156,10 +156,10 @@ internal sealed record StudySpec
     public IReadOnlyList<string> NullProblems()
     {
         var problems = new List<string>();
-        // Objects that are not settings of their own ("model") are named as in the file.
-        void Check(bool isNull, string setting, string expected)
+        // Only a study file can hold a null, so the field is named as written there, not as an option.
+        void Check(bool isNull, string field, string expected)
         {
-            if (isNull) problems.Add($"{(Settings.All.Contains(setting) ? Settings.Mention(setting) : setting)}: null is not accepted; expected {expected}");
+            if (isNull) problems.Add($"{field}: null is not accepted; expected {expected}");
         }
         Check(Name is null, Settings.Name, "a name such as \"pima-controls\"");
         Check(Data is null || Data.Any(d => d is null), Settings.Data, "a list of dataset files or folders, e.g. [\"pima.dat\", \"synthetic\"]");
@@ -219,9 +219,11 @@ internal sealed record StudySpec
         }
     }
 
+    /// <summary>The parser's message up to its JSON path, on one line: it quotes the bad token, which may span lines of the file.</summary>
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(". Path", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var sentence = cut > 0 ? message[..cut] : message;
+        return string.Join(' ', sentence.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
