@@ -155,7 +155,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         {
             task.MaxValue = Math.Max(1, value.EpochsToDo);
             task.Value = value.EpochsDone;
-            task.Description = $"{value.RunsDone}/{value.RunsToDo} runs [grey]{Markup.Escape(value.Current)}[/]";
+            // Epochs too, so that a single long run shows it moves.
+            task.Description = $"{value.RunsDone}/{value.RunsToDo} runs, {value.EpochsDone}/{value.EpochsToDo} epochs [grey]{Markup.Escape(value.Current)}[/]";
         }
     }
 }
