@@ -64,15 +64,15 @@ internal static class ImbLabApp
         }
         catch (ImbLabException e)
         {
-            Report(errors, OptionNames.Render(e), e, verbose);
+            Report(errors, CliText.Hints(OptionNames.Render(e)), e, verbose);
             return e is UsageException ? UsageError : DataError;
         }
         catch (CommandAppException e)
         {
-            // Parsing and option-validation problems: the caller's usage, exit 2.
-            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            // Parsing and option-validation problems: the caller's usage, exit 2, said in one line with where to look.
+            var help = Help(args);
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(OptionSuggestions.Explain(e.Message, args))} [grey](see '{Markup.Escape(help)}')[/]");
             if (verbose) errors.WriteException(e);
-            else errors.MarkupLine("[grey]see 'imblab --help' or 'imblab <command> --help'[/]");
             return UsageError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -87,6 +87,17 @@ internal static class ImbLabApp
             else errors.MarkupLine("[grey]rerun with --verbose for the stack trace, and please report it[/]");
             return DataError;
         }
+    }
+
+    /// <summary>The help of the command the user typed, or of the tool.</summary>
+    private static string Help(string[] args)
+    {
+        string[] commands = ["study", "train", "datasets", "evaluate", "export", "findings", "dynamics", "report"];
+        var first = args.FirstOrDefault();
+        var command = first is null || !commands.Contains(first) ? ""
+            : first == "datasets" && args.Length > 1 && args[1] == "show" ? "datasets show "
+            : first + " ";
+        return $"{CliText.Command} {command}--help";
     }
 
     private static void Report(IAnsiConsole errors, string message, Exception e, bool verbose)

@@ -20,6 +20,9 @@ internal enum StudyPhase
 /// <summary>What a whole study produced: the training outcome, the end-of-study table and the findings.</summary>
 internal sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings);
 
+/// <summary>One run trained by <see cref="StudyPipeline.TrainOne"/>: its dataset, its row and everything it recorded.</summary>
+internal sealed record TrainedRun(LoadedDataset Dataset, RunRow Run, RunRecords Records);
+
 /// <summary>
 /// A study from spec to findings: plan, train what is not finished, then read the study once into its read model and
 /// derive the summary and the findings from it. What writes further outputs (the HTML report) is handed in, so this
@@ -63,14 +66,47 @@ internal static class StudyPipeline
     {
         var plan = StudyPlan.Create(spec, cancellationToken);
         planned?.Invoke(plan);
-        using var store = StudyStore.Open(storePath, create: true);
-        store.UpsertStudy(plan.StudyId, spec.ToJson());
-        foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
+        using var store = OpenStore(plan, storePath);
         // Only runs whose owner is gone are redone: another process may be training this study into the same store.
         var redone = store.DeleteStaleRuns(plan.StudyId);
         var finished = store.FinishedRunIds(plan.StudyId);
         var sink = new StoreSink(store);
         return new StudyRunner(threads).Run(plan, sink, finished, redone, progress, cancellationToken, claims: sink);
+    }
+
+    /// <summary>
+    /// Trains the one run a spec makes and returns it from memory; with a store path it is also written there, the
+    /// store opened as <see cref="Train"/> opens it. A spec that makes more or fewer runs is refused before training.
+    /// </summary>
+    public static TrainedRun TrainOne(StudySpec spec, string? storePath, int threads, CancellationToken cancellationToken)
+    {
+        var plan = StudyPlan.Create(spec, cancellationToken);
+        if (plan.Runs.Count != 1)
+            throw new UsageException($"one model is trained, but these settings make {plan.Runs.Count} runs; give one dataset file, one " +
+                $"{Settings.Mention(Settings.Protocols)}, at most one {Settings.Mention(Settings.Irs)} and a {Settings.Mention(Settings.Split)} with a single test set");
+        var memory = new MemorySink();
+        using var store = storePath is null ? null : OpenStore(plan, storePath);
+        IRunSink sink = store is null ? memory : new TeeSink(memory, new StoreSink(store));
+        new StudyRunner(threads).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
+        var (run, records) = memory.Completed.Single();
+        return new TrainedRun(plan.Runs[0].Dataset, run, records);
+    }
+
+    /// <summary>Opens (or creates) the store and records the study and its datasets, before any run is written to it.</summary>
+    private static StudyStore OpenStore(StudyPlan plan, string storePath)
+    {
+        var store = StudyStore.Open(storePath, create: true);
+        try
+        {
+            store.UpsertStudy(plan.StudyId, plan.Spec.ToJson());
+            foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     /// <summary>States the findings of a study already in a store (no retraining) and writes them into it.</summary>

@@ -27,7 +27,7 @@ internal sealed class DatasetsShowSettings : CommandSettings
     public string? LabelColumn { get; init; }
 
     [CommandOption("--nominal <COLS>")]
-    [Description("CSV only: columns to read as nominal even when their values are numbers (names or 1-based indices, comma-separated).")]
+    [Description("CSV only: columns to read as nominal even when their values are numbers (names or 1-based indices, comma-separated). Default: inferred from the values.")]
     public string[]? Nominal { get; init; }
 
     [CommandOption("--no-sc")]
@@ -65,7 +65,7 @@ internal sealed class DatasetsShowCommand(IAnsiConsole console, ErrorConsole err
             if (Directory.Exists(path) && DatasetCatalog.FolderDatasets(path).Count == 0)
                 throw new UsageException($"PATHS: {path}: the folder holds no dataset file; accepted: {Accepted}");
         }
-        var options = new ReadOptions(settings.LabelColumn, NominalColumns: settings.Nominal is null ? null : OptionLists.Strings(settings.Nominal));
+        var options = new ReadOptions(settings.LabelColumn, NominalColumns: settings.Nominal is null ? null : OptionLists.Strings(Core.Settings.Nominal, settings.Nominal, "region,2"));
         // A file named on its own must read or fail loudly; inside a folder (or a list) one bad file is a row, not the end.
         var single = given.Count == 1 && File.Exists(given[0]);
 

@@ -14,7 +14,7 @@ namespace ImbLab.Cli.Commands;
 internal sealed class DynamicsSettings : StoreStudySettings
 {
     [CommandOption("--csv <FILE>")]
-    [Description("Also write every sample's dynamics (one row per run, split and sample) to FILE.")]
+    [Description("Also write every sample's dynamics (one row per run, split and sample) to FILE. Default: none.")]
     public string? Csv { get; init; }
 }
 
@@ -25,7 +25,12 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
     {
         using var data = StudyStore.Load(settings.Store, settings.Study);
         var studyId = data.StudyId;
-        var (groups, gaps) = StudyDynamics.Summarise(data);
+        var (unordered, unorderedGaps) = StudyDynamics.Summarise(data);
+        // Levels by their numbers (ir=10 before ir=100), not as text; the rest keeps the summary's own order.
+        var groups = unordered.OrderBy(g => g.Dataset, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal)
+            .ThenByLevel(g => g.Level).ThenBy(g => g.Role, StringComparer.Ordinal).ThenBy(g => g.Split, StringComparer.Ordinal).ToList();
+        var gaps = unorderedGaps.OrderBy(g => g.Dataset, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal)
+            .ThenByLevel(g => g.Level).ToList();
         if (settings.Csv is { } csv) WriteCsv(data, csv, cancellationToken);
         if (settings.Json)
         {

@@ -17,7 +17,7 @@ internal sealed class ExportSettings : CommandSettings
     public string Store { get; init; } = "";
 
     [CommandOption("--format <FORMAT>")]
-    [Description("csv (default) or parquet (typed columns, NULL for undefined values, compressed: far smaller).")]
+    [Description("csv (default) or parquet (typed columns, NULL for undefined values, compressed: far smaller). Default: csv.")]
     public string Format { get; init; } = "csv";
 
     [CommandOption("-o|--out <FOLDER>")]
@@ -34,19 +34,19 @@ internal sealed class ExportSettings : CommandSettings
     public string? Tables { get; init; }
 
     [CommandOption("--no-samples")]
-    [Description("Leave out the samples table (per-sample signals), by far the largest.")]
+    [Description("Leave out the samples table (per-sample signals), by far the largest. Default: written.")]
     public bool NoSamples { get; init; }
 
     [CommandOption("--no-gzip")]
-    [Description("CSV: write samples and activations as plain .csv instead of .csv.gz (several times larger; the values are the same).")]
+    [Description("CSV: write samples and activations as plain .csv instead of .csv.gz (several times larger; the values are the same). Default: gzip.")]
     public bool NoGzip { get; init; }
 
     [CommandOption("--representations")]
-    [Description("Also write the activations table even when the study recorded none (kept for scripts; activations are in the default tables when recorded).")]
+    [Description("Also write the activations table even when the study recorded none (kept for scripts; activations are in the default tables when recorded). Default: off.")]
     public bool Representations { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print the files written (table, path, rows, bytes) as JSON.")]
+    [Description("Print the files written (table, path, rows, bytes) as JSON. Default: text.")]
     public bool Json { get; init; }
 }
 

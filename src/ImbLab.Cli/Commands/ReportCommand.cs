@@ -16,7 +16,7 @@ internal sealed class ReportSettings : StoreStudySettings
     public string? Out { get; init; }
 
     [CommandOption("--png")]
-    [Description("Also write every figure as PNG (2x) beside its SVG; rendering them takes most of the time of a big report.")]
+    [Description("Also write every figure as PNG (2x) beside its SVG; rendering them takes most of the time of a big report. Default: SVG only.")]
     public bool Png { get; init; }
 }
 

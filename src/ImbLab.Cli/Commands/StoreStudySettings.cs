@@ -15,6 +15,6 @@ internal class StoreStudySettings : CommandSettings
     public string? Study { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print results as JSON instead of tables.")]
+    [Description("Print results as JSON instead of tables. Default: tables.")]
     public bool Json { get; init; }
 }

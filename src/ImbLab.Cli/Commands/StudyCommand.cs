@@ -16,27 +16,32 @@ namespace ImbLab.Cli.Commands;
 internal sealed class StudySettings : RunSettings
 {
     [CommandOption("--config <FILE>")]
-    [Description("A JSON study file (the same fields as the options, snake_case); options given here override it.")]
+    [Description("A JSON study file (the same fields as the options, snake_case); options given here override it. Default: none.")]
     public string? Config { get; init; }
 
     [CommandOption("--name <NAME>")]
+    [Description("The study's name, shown in the report (part of the study's id). Default: study.")]
     public string? Name { get; init; }
 
     [CommandOption("--seeds <N>")]
-    [Description("How many seeds (runs per condition), default 5.")]
-    public int? Seeds { get; init; }
+    [Description("How many seeds (runs per condition), 1..10000. Default: 5.")]
+    public string? Seeds { get; init; }
 
     [CommandOption("--seed <N>")]
-    [Description("First seed; runs use seed, seed+1, ... (default 0).")]
-    public int? Seed { get; init; }
+    [Description("First seed; runs use seed, seed+1, ..., 0..2147483647. Default: 0.")]
+    public string? Seed { get; init; }
 
     [CommandOption("-o|--out <FOLDER>")]
-    [Description("Output folder; the store is FOLDER/imblab.db (default ./imblab-results).")]
+    [Description("Output folder; the store is FOLDER/imblab.db, the report FOLDER/report.html. Default: ./imblab-results.")]
     public string Out { get; init; } = "imblab-results";
 
     [CommandOption("--dry-run")]
-    [Description("Print the plan without training: datasets, runs, train/test counts per condition, what is infeasible and why, and an estimated time. Exit 1 if anything is infeasible.")]
+    [Description("Print the plan without training: datasets, runs, train/test counts per condition, what is infeasible and why, and an estimated time. Exit 1 if anything is infeasible. Default: off.")]
     public bool DryRun { get; init; }
+
+    [CommandOption("--no-report")]
+    [Description("Do not write the HTML report (findings are still stated and stored). Default: the report is written.")]
+    public bool NoReport { get; init; }
 }
 
 internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : AsyncCommand<StudySettings>
@@ -49,28 +54,26 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         var spec = settings.Apply(start) with
         {
             Name = settings.Name ?? start.Name,
-            Seeds = settings.Seeds ?? start.Seeds,
-            Seed = settings.Seed ?? start.Seed,
+            Seeds = OptionLists.Int(Core.Settings.Seeds, settings.Seeds, "a whole number 1..10000") ?? start.Seeds,
+            Seed = OptionLists.Int(Core.Settings.Seed, settings.Seed, "a whole number 0..2147483647") ?? start.Seed,
         };
+        settings.RefuseUnusedIrs(spec);
         var storePath = Path.Combine(settings.Out, StoreFile);
         var threads = settings.ResolveThreads();
         if (settings.DryRun) return Task.FromResult(DryRunView.Show(console, ImbLab.Study.Planning.DryRun.Create(spec, threads, cancellationToken), settings.Json));
 
         ReportResult? report = null;
         var reportPath = Path.Combine(settings.Out, ReportWriter.DefaultFileName);
-        void Outputs(StudyData data, IReadOnlyList<FindingRow> stated) => report = ReportWriter.Write(data, stated, reportPath, cancellationToken);
-        void Phase(StudyPhase phase) => errors.Console.MarkupLine(phase switch
-        {
-            StudyPhase.Summary => "[grey]reading the study back from the store[/]",
-            StudyPhase.Findings => "[grey]stating the findings[/]",
-            _ => "[grey]writing the report[/]",
-        });
+        Action<StudyData, IReadOnlyList<FindingRow>>? outputs = settings.NoReport ? null
+            : (data, stated) => report = ReportWriter.Write(data, stated, reportPath, cancellationToken);
+        var phases = new PhaseClock(errors.Console);
 
         StudyResults results;
         if (settings.Json || !errors.Console.Profile.Capabilities.Interactive)
         {
-            results = StudyPipeline.Run(spec, storePath, threads, new PlainProgress(errors.Console, settings.Json), cancellationToken,
-                plan => Announce(errors.Console, plan, storePath), settings.Json ? null : Phase, Outputs);
+            results = StudyPipeline.Run(spec, storePath, threads, settings.Json ? null : new ProgressLines(errors.Console), cancellationToken,
+                plan => Announce(errors.Console, plan, storePath), settings.Json ? null : phases.Start, outputs);
+            phases.Finish();
         }
         else
         {
@@ -86,7 +89,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                         plan => Announce(errors.Console, plan, storePath));
                     task.Value = task.MaxValue;
                 });
-            results = StudyPipeline.Analyse(trained, storePath, Phase, Outputs);
+            results = StudyPipeline.Analyse(trained, storePath, phases.Start, outputs);
+            phases.Finish();
         }
 
         var outcome = results.Outcome;
@@ -95,7 +99,13 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         var verdicts = findings.GroupBy(f => f.Verdict).ToDictionary(g => g.Key, g => g.Count());
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new { outcome, store = storePath, summary, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
+            // Durations as numbers of seconds: a TimeSpan would be written as text ("00:00:02.55").
+            var outcomeJson = new
+            {
+                outcome.StudyId, outcome.RunsTotal, outcome.RunsSkipped, outcome.RunsDone, outcome.RunsRedone,
+                ElapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 3),
+            };
+            console.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
         }
         else
         {
@@ -105,8 +115,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]");
             console.MarkupLine($"findings: {verdicts.GetValueOrDefault("supported")} supported, {verdicts.GetValueOrDefault("contradicted")} contradicted, " +
-                $"{verdicts.GetValueOrDefault("inconclusive")} inconclusive [grey](imblab findings {Markup.Escape(storePath)})[/]");
-            console.MarkupLine($"[grey]CSV: imblab export {Markup.Escape(storePath)} --format csv[/]");
+                $"{verdicts.GetValueOrDefault("inconclusive")} inconclusive [grey]({Markup.Escape(CliText.Command)} findings {Markup.Escape(storePath)})[/]");
+            console.MarkupLine($"[grey]CSV: {Markup.Escape(CliText.Command)} export {Markup.Escape(storePath)} --format csv[/]");
             if (report is not null) ReportCommand.Print(console, report);
         }
         return Task.FromResult(ImbLabApp.Ok);
@@ -115,18 +125,22 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     private static void Announce(IAnsiConsole errors, ImbLab.Study.Planning.StudyPlan plan, string storePath) =>
         errors.MarkupLine($"study {plan.StudyId}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
 
-    /// <summary>One compact table per dataset, so it stays readable in an 80-column terminal.</summary>
+    /// <summary>
+    /// One table per dataset and protocol, so that it fits an 80-column terminal: level labels are short (a grid cell
+    /// as 20x200), headers take two lines, and no value is ever wrapped.
+    /// </summary>
     public static void WriteSummary(IAnsiConsole console, IReadOnlyList<SummaryRow> rows)
     {
-        console.MarkupLine("[bold]Last epoch[/], mean±sd over seeds; min = the training part's minority class, maj = its majority");
-        foreach (var dataset in rows.GroupBy(r => r.Dataset))
+        console.MarkupLine("[bold]Last epoch[/], mean±sd over seeds (n);");
+        console.MarkupLine("min = the training part's minority class, maj = its majority, rec = recall");
+        foreach (var group in rows.GroupBy(r => (r.Dataset, r.Protocol)))
         {
-            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(dataset.Key));
-            foreach (var h in new[] { "protocol", "level", "n", "train min/maj", "train rec min", "test rec min", "test rec maj", "test bal acc", "test AUC" })
-                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
-            foreach (var r in dataset)
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{group.Key.Dataset}: {group.Key.Protocol}"));
+            foreach (var h in new[] { "level", "n", "train\nmin/maj", "train\nrec min", "test\nrec min", "test\nrec maj", "test\nbal acc", "test\nAUC" })
+                table.AddColumn(new TableColumn(h).RightAligned().NoWrap().Padding(0, 0, 1, 0));
+            foreach (var r in group.OrderByLevel(r => r.Level))
             {
-                table.AddRow(r.Protocol, Markup.Escape(r.Level), r.Runs.ToString(CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(LevelOrder.Short(r.Level)), r.Runs.ToString(CultureInfo.InvariantCulture),
                     $"{r.TrainMinority:F0}/{r.TrainMajority:F0}", Format(r.TrainMinorityRecall), Format(r.TestMinorityRecall),
                     Format(r.TestMajorityRecall), Format(r.TestBalancedAccuracy), Format(r.TestRocAuc));
             }
@@ -134,9 +148,10 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         }
     }
 
+    /// <summary>Mean±sd with the sd's leading zero dropped (0.77±.05): every value here is a rate in [0, 1], and the column stays narrow.</summary>
     public static string Format(SeedStat s) => s.N == 0 ? "n/a"
         : double.IsNaN(s.Sd) ? s.Mean.ToString("F2", CultureInfo.InvariantCulture)
-        : $"{s.Mean.ToString("F2", CultureInfo.InvariantCulture)}±{s.Sd.ToString("F2", CultureInfo.InvariantCulture)}";
+        : $"{s.Mean.ToString("F2", CultureInfo.InvariantCulture)}±{s.Sd.ToString(".00", CultureInfo.InvariantCulture)}";
 
     /// <summary>Drives the Spectre progress bar: epochs done out of epochs to do, so the ETA moves smoothly.</summary>
     private sealed class Progress(ProgressTask task) : IProgress<StudyProgress>
@@ -145,21 +160,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         {
             task.MaxValue = Math.Max(1, value.EpochsToDo);
             task.Value = value.EpochsDone;
-            task.Description = $"{value.RunsDone}/{value.RunsToDo} runs [grey]{Markup.Escape(value.Current)}[/]";
-        }
-    }
-
-    /// <summary>When the terminal is not interactive (CI, a pipe): one line each time another tenth of the runs is done.</summary>
-    private sealed class PlainProgress(IAnsiConsole errors, bool quiet) : IProgress<StudyProgress>
-    {
-        private int _lastTenth = -1;
-
-        public void Report(StudyProgress value)
-        {
-            if (quiet || value.RunsToDo == 0) return;
-            var tenth = value.RunsDone * 10 / value.RunsToDo;
-            if (Interlocked.Exchange(ref _lastTenth, tenth) != tenth)
-                errors.WriteLine($"{value.RunsDone}/{value.RunsToDo} runs done");
+            // Epochs too, so that a single long run shows it moves.
+            task.Description = $"{value.RunsDone}/{value.RunsToDo} runs, {value.EpochsDone}/{value.EpochsToDo} epochs [grey]{Markup.Escape(value.Current)}[/]";
         }
     }
 }

@@ -2,10 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ImbLab.Study;
-using ImbLab.Study.Planning;
-using ImbLab.Study.Running;
 using ImbLab.Core.Results;
-using ImbLab.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using ImbLab.Core.Specs;
@@ -15,16 +12,16 @@ namespace ImbLab.Cli.Commands;
 internal sealed class TrainSettings : RunSettings
 {
     [CommandOption("--seed <N>")]
-    [Description("The run's seed (default 0).")]
-    public int Seed { get; init; }
+    [Description("The run's seed, 0..2147483647. Default: 0.")]
+    public string? Seed { get; init; }
 
-    [CommandOption("-o|--out <STORE>")]
-    [Description("Also write the run to this SQLite store (created if missing).")]
+    [CommandOption("-o|--out <FOLDER>")]
+    [Description("Also write the run to the store FOLDER/imblab.db (created if missing), as 'study --out' does. Default: not stored.")]
     public string? Out { get; init; }
 
     [CommandOption("--every <N>")]
-    [Description("Print every Nth epoch (the first and last are always printed).")]
-    public int Every { get; init; } = 1;
+    [Description("Print every Nth epoch (the first and last are always printed). Default: 1.")]
+    public string? Every { get; init; }
 }
 
 /// <summary>One run, printed as a per-epoch, per-class table. It is a one-run study, so it shares every code path with `study`.</summary>
@@ -34,34 +31,15 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
     {
         // With an --ir but no --protocol, the study's own design (subsample the minority) is meant.
         var protocol = settings.Ir is null ? "natural" : "subsample-minority";
-        var spec = settings.Apply(new StudySpec { Name = "train", Protocols = [protocol], Irs = [], Seeds = 1 }) with { Seed = settings.Seed, Seeds = 1 };
-        if (settings.Every < 1) throw new Core.UsageException($"--every: {settings.Every} must be >= 1");
-        var plan = StudyPlan.Create(spec, cancellationToken);
-        if (plan.Runs.Count != 1)
-            throw new Core.UsageException($"train runs one model, but these options make {plan.Runs.Count} runs; give one dataset file, one --protocol and at most one --ir (use 'imblab study' for more)");
+        var seed = OptionLists.Int(Core.Settings.Seed, settings.Seed, "a whole number 0..2147483647") ?? 0;
+        var spec = settings.Apply(new StudySpec { Name = "train", Protocols = [protocol], Irs = [], Seeds = 1 }) with { Seed = seed, Seeds = 1 };
+        settings.RefuseUnusedIrs(spec);
+        var every = OptionLists.Int("--every", settings.Every, "a whole number >= 1") ?? 1;
+        if (every < 1) throw new Core.UsageException($"--every: {every} is out of range; accepted: a whole number >= 1");
+        var storePath = settings.Out is null ? null : Path.Combine(settings.Out, StudyCommand.StoreFile);
+        var (dataset, run, records) = StudyPipeline.TrainOne(spec, storePath, settings.ResolveThreads(), cancellationToken);
 
-        var memory = new MemorySink();
-        IRunSink sink = memory;
-        StudyStore? store = null;
-        try
-        {
-            if (settings.Out is not null)
-            {
-                store = StudyStore.Open(settings.Out, create: true);
-                store.UpsertStudy(plan.StudyId, spec.ToJson());
-                store.UpsertDataset(StudyPipeline.Describe(plan.Datasets[0]));
-                sink = new TeeSink(memory, new StoreSink(store));
-            }
-            new StudyRunner(settings.ResolveThreads()).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
-        }
-        finally
-        {
-            store?.Dispose();
-        }
-
-        var run = memory.Run!;
-        var records = memory.Records!;
-        var classNames = plan.Datasets[0].Whole.ClassNames;
+        var classNames = dataset.Whole.ClassNames;
         var minority = run.MinorityClass;
         var majority = run.MajorityClass;
         var epochEnds = records.Metrics.Where(m => m.Epoch == Math.Floor(m.Epoch)).ToLookup(m => m.Step);
@@ -78,7 +56,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
             return ImbLabApp.Ok;
         }
 
-        console.MarkupLine($"run [bold]{run.RunId}[/] on {Markup.Escape(plan.Datasets[0].Name)}: {run.Protocol} {Markup.Escape(run.Level)}, seed {run.Seed}; " +
+        console.MarkupLine($"run [bold]{run.RunId}[/] on {Markup.Escape(dataset.Name)}: {run.Protocol} {Markup.Escape(run.Level)}, seed {run.Seed}; " +
             $"train {Counts(run.TrainCounts, classNames)}, test {Counts(run.TestCounts, classNames)}; minority = {Markup.Escape(classNames[minority])}");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("epoch");
@@ -88,14 +66,14 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         {
             var rows = epochEnds[steps[i]].ToList();
             var epoch = (int)rows[0].Epoch;
-            if (i != 0 && i != steps.Count - 1 && epoch % settings.Every != 0) continue;
+            if (i != 0 && i != steps.Count - 1 && epoch % every != 0) continue;
             string V(string split, int? cls, string metric) => F(rows.FirstOrDefault(m => m.Split == split && m.Class == cls && m.Metric == metric).Value, rows.Any(m => m.Split == split && m.Class == cls && m.Metric == metric));
             table.AddRow(epoch.ToString(CultureInfo.InvariantCulture), V("train", majority, "loss"), V("train", minority, "loss"),
                 V("train", majority, "recall"), V("train", minority, "recall"), V("test", majority, "recall"), V("test", minority, "recall"),
                 V("test", minority, "precision"), V("test", null, "balanced_accuracy"), V("test", null, "roc_auc"));
         }
         console.Write(table);
-        if (settings.Out is not null) console.MarkupLine($"stored in [bold]{Markup.Escape(settings.Out)}[/]");
+        if (storePath is not null) console.MarkupLine($"stored in [bold]{Markup.Escape(storePath)}[/]");
         return ImbLabApp.Ok;
     }
 
@@ -103,29 +81,4 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         string.Join(" / ", counts.Select((n, c) => $"{Markup.Escape(names[c])} {n}"));
 
     private static string F(double v, bool present) => !present ? "" : double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);
-
-    private sealed class MemorySink : IRunSink
-    {
-        public RunRow? Run { get; private set; }
-        public RunRecords? Records { get; private set; }
-
-        public void Begin(RunRow run) => Run = run;
-
-        public void Complete(string runId, RunRecords records, double seconds) => Records = records;
-    }
-
-    private sealed class TeeSink(IRunSink a, IRunSink b) : IRunSink
-    {
-        public void Begin(RunRow run)
-        {
-            a.Begin(run);
-            b.Begin(run);
-        }
-
-        public void Complete(string runId, RunRecords records, double seconds)
-        {
-            a.Complete(runId, records, seconds);
-            b.Complete(runId, records, seconds);
-        }
-    }
 }

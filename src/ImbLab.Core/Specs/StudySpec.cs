@@ -8,6 +8,18 @@ namespace ImbLab.Core.Specs;
 /// <summary>The network and its training: everything that shapes one model's run apart from the data.</summary>
 internal sealed record ModelSpec
 {
+    public const int MaxWidth = 65536;
+    public const int MaxEpochs = 1_000_000;
+
+    /// <summary>Above the training part's size a batch is the whole part; the bound keeps the engine's int arithmetic exact.</summary>
+    public const int MaxBatchSize = 1_000_000;
+
+    /// <summary>
+    /// Weights and biases between hidden layers. The trainer holds several copies of every parameter (weights, their
+    /// transpose, gradients, optimizer moments) per model in flight, so 10M (40 MB of float32 each) bounds memory.
+    /// </summary>
+    public const long MaxHiddenParameters = 10_000_000;
+
     public IReadOnlyList<int> Hidden { get; init; } = [64, 64, 64];
     public Activation Activation { get; init; } = Activation.Relu;
     public int Epochs { get; init; } = 100;
@@ -27,9 +39,12 @@ internal sealed record ModelSpec
     {
         if (Hidden.Count == 0) yield return $"{Settings.Mention(Settings.Hidden)}: at least one hidden layer is required (e.g. 64,64,64)";
         foreach (var h in Hidden)
-            if (h < 1 || h > 65536) yield return $"{Settings.Mention(Settings.Hidden)}: layer width {h} is out of range; accepted: 1..65536";
-        if (Epochs < 1 || Epochs > 1_000_000) yield return $"{Settings.Mention(Settings.Epochs)}: {Epochs} is out of range; accepted: 1..1000000";
-        if (BatchSize < 1) yield return $"{Settings.Mention(Settings.BatchSize)}: {BatchSize} is out of range; accepted: >= 1";
+            if (h < 1 || h > MaxWidth) yield return $"{Settings.Mention(Settings.Hidden)}: layer width {h} is out of range; accepted: 1..{MaxWidth}";
+        if (Hidden.All(h => h is >= 1 and <= MaxWidth) && HiddenParameters(Hidden) is var parameters && parameters > MaxHiddenParameters)
+            yield return $"{Settings.Mention(Settings.Hidden)}: {string.Join(',', Hidden)} has {parameters} parameters between hidden layers; " +
+                         $"accepted: at most {MaxHiddenParameters} (e.g. 1024,1024,1024 has 2099200)";
+        if (Epochs < 1 || Epochs > MaxEpochs) yield return $"{Settings.Mention(Settings.Epochs)}: {Epochs} is out of range; accepted: 1..{MaxEpochs}";
+        if (BatchSize < 1 || BatchSize > MaxBatchSize) yield return $"{Settings.Mention(Settings.BatchSize)}: {BatchSize} is out of range; accepted: 1..{MaxBatchSize}";
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"{Settings.Mention(Settings.LearningRate)}: {LearningRate.ToString(CultureInfo.InvariantCulture)} must be a positive number";
         if (!(Beta1 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta1)}: {Beta1.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
         if (!(Beta2 is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Beta2)}: {Beta2.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
@@ -37,6 +52,14 @@ internal sealed record ModelSpec
         if (!(Momentum is >= 0 and < 1)) yield return $"{Settings.Mention(Settings.Momentum)}: {Momentum.ToString(CultureInfo.InvariantCulture)} must be in [0, 1)";
         if (!(WeightDecay >= 0)) yield return $"{Settings.Mention(Settings.WeightDecay)}: {WeightDecay.ToString(CultureInfo.InvariantCulture)} must be >= 0";
         if (EarlyEpochs < 0) yield return $"{Settings.Mention(Settings.EarlyEpochs)}: {EarlyEpochs} must be >= 0";
+    }
+
+    /// <summary>Weights and biases of the layers that only hidden widths decide (the input and output layers depend on the data).</summary>
+    public static long HiddenParameters(IReadOnlyList<int> hidden)
+    {
+        long total = 0;
+        for (var i = 1; i < hidden.Count; i++) total += (long)hidden[i - 1] * hidden[i] + hidden[i];
+        return total;
     }
 }
 
@@ -133,9 +156,35 @@ internal sealed record StudySpec
         Converters = { new ChoiceConverter<Activation>(), new ChoiceConverter<OptimizerKind>(), new ChoiceConverter<GradientSchedule>(), new ChoiceConverter<DynamicsSource>() },
     };
 
+    /// <summary>
+    /// Fields a study file set to null (the deserializer lets <c>"model": null</c> through), each named with what is
+    /// expected. Checked before anything reads the spec.
+    /// </summary>
+    public IReadOnlyList<string> NullProblems()
+    {
+        var problems = new List<string>();
+        // Only a study file can hold a null, so the field is named as written there, not as an option.
+        void Check(bool isNull, string field, string expected)
+        {
+            if (isNull) problems.Add($"{field}: null is not accepted; expected {expected}");
+        }
+        Check(Name is null, Settings.Name, "a name such as \"pima-controls\"");
+        Check(Data is null || Data.Any(d => d is null), Settings.Data, "a list of dataset files or folders, e.g. [\"pima.dat\", \"synthetic\"]");
+        Check(Protocols is null || Protocols.Any(p => p is null), Settings.Protocols, "a list of protocol names, e.g. [\"subsample-minority\", \"fixed-n\"]");
+        Check(Irs is null, Settings.Irs, "a list of imbalance ratios, e.g. [1, 10, 50]");
+        Check(Grid is null || Grid.Any(c => c is null), Settings.Grid, "a list of cells, e.g. [{\"minority\": 10, \"majority\": 100}]");
+        Check(Split is null, Settings.Split, "a split such as \"holdout\", \"kfold:5\" or \"keel\"");
+        Check(Model is null, "model", "an object such as {\"hidden\": [64, 64, 64], \"epochs\": 100}");
+        Check(Model?.Hidden is null && Model is not null, Settings.Hidden, "layer widths such as [64, 64, 64]");
+        Check(Diagnostics is null, "diagnostics", "an object such as {\"gradients\": true}");
+        return problems;
+    }
+
     /// <summary>Every problem with the spec, at once, each naming its option.</summary>
     public IReadOnlyList<string> Problems()
     {
+        var nulls = NullProblems();
+        if (nulls.Count > 0) return nulls;
         var problems = new List<string>();
         if (Data.Count == 0) problems.Add($"{Settings.Mention(Settings.Data)}: no dataset given");
         if (Protocols.Count == 0) problems.Add($"{Settings.Mention(Settings.Protocols)}: no protocol given");
@@ -163,8 +212,12 @@ internal sealed record StudySpec
         if (!File.Exists(path)) throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: no such file");
         try
         {
-            return JsonSerializer.Deserialize<StudySpec>(File.ReadAllText(path), Json)
+            var spec = JsonSerializer.Deserialize<StudySpec>(File.ReadAllText(path), Json)
                 ?? throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: the file holds null, expected a study object");
+            // Options are applied over the file's values, so a null must be refused before they read it.
+            var nulls = spec.NullProblems();
+            if (nulls.Count > 0) throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: {string.Join("; ", nulls)}");
+            return spec;
         }
         catch (JsonException e)
         {
@@ -173,9 +226,11 @@ internal sealed record StudySpec
         }
     }
 
+    /// <summary>The parser's message up to its JSON path, on one line: it quotes the bad token, which may span lines of the file.</summary>
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(". Path", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var sentence = cut > 0 ? message[..cut] : message;
+        return string.Join(' ', sentence.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
