@@ -42,7 +42,7 @@ internal sealed class RunMonitor : ITrainingObserver
         {
             var representationSteps = RepresentationRecorder.Schedule(epochs).Select(e => e * stepsPerEpoch).ToHashSet();
             if (diagnostics.Representations || diagnostics.RecordActivations)
-                _representations = new RepresentationRecorder(Records, shape, train, test, positiveClass, diagnostics, representationSteps, seed);
+                _representations = new RepresentationRecorder(Records, shape, train, test, diagnostics, representationSteps, seed);
             if (diagnostics.Gradients)
                 _gradients = new GradientRecorder(Records, shape, diagnostics.GradientSchedule == GradientSchedule.Every ? null : representationSteps);
         }
