@@ -24,7 +24,11 @@ internal static class FindingsEngine
         {
             var drafts = new List<Draft>();
             foreach (var protocol in dataset.GroupBy(v => v.Run.Protocol).OrderBy(g => g.Key, StringComparer.Ordinal))
-                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()));
+            {
+                // Diverged runs are results, not numbers to average: left out, and counted in each finding.
+                var diverged = study.Diverged.Count(r => r.DatasetId == dataset.Key && r.Protocol == protocol.Key);
+                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()).Select(d => d with { DivergedLeftOut = diverged }));
+            }
             var holm = MultipleTesting.Holm(drafts.Select(d => d.HolmInput).ToList());
             var decided = drafts.Select((d, i) => d.Decide(holm[i])).ToList();
             decided.AddRange(Controls(decided));
@@ -288,6 +292,9 @@ internal static class FindingsEngine
     private sealed record Draft(string Protocol, string Finding, ClaimSide Side, double Bound, Estimate Effect, double PValue,
         string Statement, string? Reason, Dictionary<string, object?> DetailsMap)
     {
+        /// <summary>Runs of this dataset and protocol whose training diverged, left out of the statistics.</summary>
+        public int DivergedLeftOut { get; init; }
+
         /// <summary>The range the effect's interval was cut to, when the t interval reached past it.</summary>
         public (double Min, double Max)? ClampedTo { get; init; }
 
@@ -304,6 +311,11 @@ internal static class FindingsEngine
             DetailsMap["p_holm"] = Finite(pHolm);
             DetailsMap["claim"] = claim;
             DetailsMap["reason"] = Reason;
+            if (DivergedLeftOut > 0)
+            {
+                DetailsMap["diverged_left_out"] = DivergedLeftOut;
+                text += $"; {DivergedLeftOut} diverged run(s) left out";
+            }
             if (ClampedTo is { } range)
             {
                 DetailsMap["ci_clamped"] = true;

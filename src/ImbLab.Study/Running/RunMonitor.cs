@@ -11,7 +11,7 @@ namespace ImbLab.Study.Running;
 /// records per-class metrics and, when asked, per-sample signals, per-class gradients and representation
 /// separability. Buffers are allocated once; the engine calls it on the run's worker thread, so it needs no locking.
 /// </summary>
-internal sealed class RunMonitor : ITrainingObserver
+internal sealed class RunMonitor : ITrainingObserver, IDivergenceObserver
 {
     private readonly EvaluationSet[] _sets;
     private readonly int _classes;
@@ -67,6 +67,14 @@ internal sealed class RunMonitor : ITrainingObserver
             _clock.Stop();
             _onFinished(this);
         }
+    }
+
+    /// <summary>The run ends here; what was recorded at earlier checkpoints is kept and stored with it.</summary>
+    public void OnDiverged(int step, int epoch, double loss)
+    {
+        _clock.Stop();
+        Records.Diverged = new Divergence(step, epoch);
+        _onFinished(this);
     }
 
     private void Evaluate(EvaluationSet set, in Checkpoint checkpoint, Mlp model, bool predict)
