@@ -58,6 +58,16 @@ internal sealed record TrainingJob(
 }
 
 /// <summary>
+/// Told when a job's batch loss stops being a finite number (a learning rate that makes training diverge): the job ends
+/// there, since its parameters are no longer numbers; the other jobs of the group go on.
+/// </summary>
+internal interface IDivergenceObserver
+{
+    /// <summary><paramref name="step"/>: updates done before the batch; <paramref name="epoch"/>: the 1-based epoch it belongs to.</summary>
+    void OnDiverged(int step, int epoch, double loss);
+}
+
+/// <summary>
 /// Trains many models at once on all cores. Each worker thread owns whole jobs and runs each to completion
 /// before taking the next (jobs are handed out in order). A model never crosses threads and there are no
 /// cross-thread reductions, so results are bit-identical whatever the thread count or scheduling.
@@ -146,7 +156,14 @@ internal static class LockstepTrainer
                 // Only a step that ends on a checkpoint needs the parameters before it, for the model's LastUpdate.
                 var observed = schedule.Contains(step + 1);
                 if (observed) trainer.RememberParameters();
-                trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
+                var loss = trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
+                // One check per step: NaN or infinity never comes back, so the job ends at the first one.
+                if (!double.IsFinite(loss))
+                {
+                    trainer.Publish();
+                    (job.Observer as IDivergenceObserver)?.OnDiverged(step, epoch + 1, loss);
+                    return;
+                }
                 step++;
                 if (!observed) continue;
                 trainer.PublishWithUpdate();

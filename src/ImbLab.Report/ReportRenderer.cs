@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ImbLab.Analysis.Statistics;
 using ImbLab.Core;
 
 namespace ImbLab.Report;
@@ -211,6 +212,6 @@ internal static class ReportRenderer
             : seconds < 7200 ? $"{(seconds / 60).ToString("0.0", Inv)} min"
             : $"{(seconds / 3600).ToString("0.0", Inv)} h";
 
-        private static string PValue(double p) => double.IsNaN(p) ? "n/a" : p < 0.001 ? "&lt;0.001" : p.ToString("0.000", Inv);
+        private static string PValue(double p) => E(PValueText.Format(p));
     }
 }

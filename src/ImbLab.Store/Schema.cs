@@ -2,14 +2,14 @@ namespace ImbLab.Store;
 
 /// <summary>
 /// The SQLite schema (documented in docs/store.md). Bump <see cref="Version"/> on any change; a store with
-/// another version is refused with a message rather than misread, except the previous one, which read commands read
-/// as it is and writers migrate in place (<see cref="MigrateFrom2"/>).
+/// another version is refused with a message rather than misread, except the previous ones, which read commands read
+/// as they are and writers migrate in place (<see cref="MigrateFrom2"/>, then <see cref="MigrateFrom3"/>).
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
-    /// <summary>The oldest version read commands still read: 3 only added columns that reads do not use.</summary>
+    /// <summary>The oldest version read commands still read: 3 and 4 only added columns and a status that reads do not need.</summary>
     public const int OldestReadable = 2;
 
     /// <summary>Version 3: the owner and heartbeat of a run in flight, so several processes can share one study.</summary>
@@ -21,7 +21,56 @@ internal static class Schema
         UPDATE meta SET value = '3' WHERE key = 'schema_version';
         """;
 
-    public const string Create = """
+    /// <summary>
+    /// Version 4: status 'diverged' with where it happened. SQLite cannot change a CHECK constraint in place, so the runs
+    /// table is rebuilt (SQLite's documented procedure; the caller turns foreign keys off around it).
+    /// </summary>
+    public const string MigrateFrom3 = $"""
+        CREATE TABLE runs_v4 ({RunsColumns});
+        INSERT INTO runs_v4 (run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
+            split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir, status, started_at, finished_at,
+            train_seconds, imblab_version, owner_host, owner_pid, owner_token, heartbeat_at)
+        SELECT run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
+            split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir, status, started_at, finished_at,
+            train_seconds, imblab_version, owner_host, owner_pid, owner_token, heartbeat_at FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v4 RENAME TO runs;
+        CREATE INDEX IF NOT EXISTS runs_by_study ON runs(study_id, status);
+        UPDATE meta SET value = '4' WHERE key = 'schema_version';
+        """;
+
+    private const string RunsColumns = """
+
+            run_id         TEXT PRIMARY KEY,
+            study_id       TEXT NOT NULL REFERENCES studies(study_id),
+            dataset_id     TEXT NOT NULL REFERENCES datasets(dataset_id),
+            config_hash    TEXT NOT NULL,
+            config_json    TEXT NOT NULL,
+            seed           INTEGER NOT NULL,
+            seed_index     INTEGER NOT NULL,
+            protocol       TEXT NOT NULL,
+            level          TEXT NOT NULL,
+            requested_ir   REAL,
+            split_repeat   INTEGER NOT NULL,
+            split_fold     INTEGER NOT NULL,
+            minority_class INTEGER NOT NULL,
+            train_counts   TEXT NOT NULL,
+            test_counts    TEXT NOT NULL,
+            realised_ir    REAL,
+            status         TEXT NOT NULL CHECK (status IN ('running', 'finished', 'diverged')),
+            started_at     TEXT NOT NULL,
+            finished_at    TEXT,
+            train_seconds  REAL,
+            imblab_version TEXT NOT NULL,
+            owner_host     TEXT,
+            owner_pid      INTEGER,
+            owner_token    TEXT,
+            heartbeat_at   TEXT,
+            diverged_step  INTEGER,
+            diverged_epoch INTEGER
+        """;
+
+    public const string Create = $"""
         CREATE TABLE IF NOT EXISTS meta (
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
@@ -47,33 +96,7 @@ internal static class Schema
             ir             REAL,
             details_json   TEXT NOT NULL
         );
-        CREATE TABLE IF NOT EXISTS runs (
-            run_id         TEXT PRIMARY KEY,
-            study_id       TEXT NOT NULL REFERENCES studies(study_id),
-            dataset_id     TEXT NOT NULL REFERENCES datasets(dataset_id),
-            config_hash    TEXT NOT NULL,
-            config_json    TEXT NOT NULL,
-            seed           INTEGER NOT NULL,
-            seed_index     INTEGER NOT NULL,
-            protocol       TEXT NOT NULL,
-            level          TEXT NOT NULL,
-            requested_ir   REAL,
-            split_repeat   INTEGER NOT NULL,
-            split_fold     INTEGER NOT NULL,
-            minority_class INTEGER NOT NULL,
-            train_counts   TEXT NOT NULL,
-            test_counts    TEXT NOT NULL,
-            realised_ir    REAL,
-            status         TEXT NOT NULL CHECK (status IN ('running', 'finished')),
-            started_at     TEXT NOT NULL,
-            finished_at    TEXT,
-            train_seconds  REAL,
-            imblab_version TEXT NOT NULL,
-            owner_host     TEXT,
-            owner_pid      INTEGER,
-            owner_token    TEXT,
-            heartbeat_at   TEXT
-        );
+        CREATE TABLE IF NOT EXISTS runs ({RunsColumns});
         CREATE INDEX IF NOT EXISTS runs_by_study ON runs(study_id, status);
         CREATE TABLE IF NOT EXISTS metrics (
             run_id  TEXT NOT NULL REFERENCES runs(run_id),

@@ -71,7 +71,8 @@ internal sealed partial class StudyStore : IRunSamples
                 metrics.GetValueOrDefault(run.RunId) ?? [],
                 gradients.GetValueOrDefault(run.RunId) ?? [],
                 representations.GetValueOrDefault(run.RunId) ?? [])).ToList();
-            return new StudyData(Path, study, datasets, data, Findings(id), this, owned ? this : release);
+            var diverged = Runs(id, finishedOnly: false).Where(r => r.Status == DivergedStatus).ToList();
+            return new StudyData(Path, study, datasets, data, Findings(id), this, owned ? this : release) { Diverged = diverged };
         }
         catch
         {

@@ -16,9 +16,20 @@ internal sealed partial class StudyStore
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private ITimer? _heartbeat;
 
-    /// <summary>Ids of the finished runs of a study: these are kept and skipped on resume.</summary>
+    public const string DivergedStatus = "diverged";
+
+    /// <summary>The diverged runs of a study with where each diverged (a writable store: version 4 columns).</summary>
+    public IReadOnlyList<DivergedRun> DivergedRuns(string studyId) => Query("""
+        SELECT d.name, r.protocol, r.level, r.seed_index, r.seed, r.diverged_step, r.diverged_epoch
+        FROM runs r JOIN datasets d ON d.dataset_id = r.dataset_id
+        WHERE r.study_id = $s AND r.status = 'diverged'
+        ORDER BY d.name, r.protocol, r.level, r.seed_index
+        """, r => new DivergedRun(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4),
+            r.IsDBNull(5) ? 0 : r.GetInt32(5), r.IsDBNull(6) ? 0 : r.GetInt32(6)), ("$s", studyId));
+
+    /// <summary>Ids of the finished runs of a study, diverged ones included (a divergence is a result): kept and skipped on resume.</summary>
     public HashSet<string> FinishedRunIds(string studyId) =>
-        Query("SELECT run_id FROM runs WHERE study_id = $s AND status = 'finished'", r => r.GetString(0), ("$s", studyId))
+        Query("SELECT run_id FROM runs WHERE study_id = $s AND status IN ('finished', 'diverged')", r => r.GetString(0), ("$s", studyId))
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
@@ -56,7 +67,7 @@ internal sealed partial class StudyStore
                 if (existing is not null)
                 {
                     var sameStudy = existing.StudyId == run.StudyId;
-                    if (sameStudy && existing.Status == "finished") return false;
+                    if (sameStudy && existing.Status is "finished" or "diverged") return false;
                     if (sameStudy && !Owner.IsGone(existing.Host, existing.Pid, existing.Token, existing.Heartbeat, now) && !Owner.Owns(existing.Token))
                         return false;
                     DeleteRun(tx, run.RunId);
@@ -116,10 +127,12 @@ internal sealed partial class StudyStore
                     a => [runId, a.Step, a.Epoch, a.Split, a.Layer, a.Width, Blob.FromInts(a.RowIds), Blob.FromFloats(a.Values)]);
 
                 NonQuery(tx, """
-                    UPDATE runs SET status = 'finished', finished_at = $now, train_seconds = $secs,
-                        owner_host = NULL, owner_pid = NULL, owner_token = NULL, heartbeat_at = NULL
+                    UPDATE runs SET status = $status, finished_at = $now, train_seconds = $secs,
+                        owner_host = NULL, owner_pid = NULL, owner_token = NULL, heartbeat_at = NULL,
+                        diverged_step = $dstep, diverged_epoch = $depoch
                     WHERE run_id = $id
-                    """, ("$id", runId), ("$now", Now()), ("$secs", trainSeconds));
+                    """, ("$id", runId), ("$now", Now()), ("$secs", trainSeconds), ("$status", records.Diverged is null ? "finished" : "diverged"),
+                    ("$dstep", records.Diverged?.Step), ("$depoch", records.Diverged?.Epoch));
                 tx.Commit();
                 return true;
             });
@@ -215,3 +228,6 @@ internal sealed partial class StudyStore
 
     private sealed record InFlightRow(string RunId, string StudyId, string Status, string? Host, long? Pid, string? Token, DateTimeOffset? Heartbeat);
 }
+
+/// <summary>A run whose loss became non-finite: its keys, and the updates done and 1-based epoch when it happened.</summary>
+internal sealed record DivergedRun(string Dataset, string Protocol, string Level, int SeedIndex, long Seed, int Step, int Epoch);

@@ -158,7 +158,7 @@ internal sealed partial class StudyStore : IDisposable
         }
         var version = Scalar<string>("SELECT value FROM meta WHERE key='schema_version'");
         if (version == Schema.Version.ToString(CultureInfo.InvariantCulture)) return;
-        if (version == Schema.OldestReadable.ToString(CultureInfo.InvariantCulture))
+        if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= Schema.OldestReadable && v < Schema.Version)
         {
             if (!readOnly) Migrate();
             return;
@@ -166,14 +166,27 @@ internal sealed partial class StudyStore : IDisposable
         throw new ImbLabException($"{Path}: store schema version {version ?? "(none)"}; this ImbLab reads versions {Schema.OldestReadable} to {Schema.Version}");
     }
 
-    /// <summary>Migrates a version-2 store in place; the version is read again inside the write transaction, so two processes opening it at once migrate it once.</summary>
+    /// <summary>
+    /// Migrates a version-2 or -3 store in place, step by step; the version is read again inside the write transaction, so
+    /// two processes opening it at once migrate it once. Foreign keys are off while the runs table is rebuilt (version 4):
+    /// dropping the old table would otherwise count as deleting the rows the other tables refer to.
+    /// </summary>
     private void Migrate()
     {
-        using var tx = _connection.BeginTransaction();
-        using var cmd = Command("SELECT value FROM meta WHERE key='schema_version'", tx);
-        if (Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == Schema.OldestReadable.ToString(CultureInfo.InvariantCulture))
-            Execute(_connection, Schema.MigrateFrom2, tx);
-        tx.Commit();
+        Execute(_connection, "PRAGMA foreign_keys=OFF;", null);
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            using var cmd = Command("SELECT value FROM meta WHERE key='schema_version'", tx);
+            var version = Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (version == "2") { Execute(_connection, Schema.MigrateFrom2, tx); version = "3"; }
+            if (version == "3") Execute(_connection, Schema.MigrateFrom3, tx);
+            tx.Commit();
+        }
+        finally
+        {
+            Execute(_connection, "PRAGMA foreign_keys=ON;", null);
+        }
     }
 
     public void UpsertStudy(string studyId, string configJson)

@@ -18,7 +18,11 @@ internal enum StudyPhase
 }
 
 /// <summary>What a whole study produced: the training outcome, the end-of-study table and the findings.</summary>
-internal sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings);
+internal sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings)
+{
+    /// <summary>Runs whose loss became non-finite: stored as results, left out of the summary and the findings.</summary>
+    public IReadOnlyList<DivergedRun> Diverged { get; init; } = [];
+}
 
 /// <summary>One run trained by <see cref="StudyPipeline.TrainOne"/>: its dataset, its row and everything it recorded.</summary>
 internal sealed record TrainedRun(LoadedDataset Dataset, RunRow Run, RunRecords Records);
@@ -57,7 +61,7 @@ internal static class StudyPipeline
             using var again = store.LoadStudy(outcome.StudyId);
             outputs(again, findings);
         }
-        return new StudyResults(outcome, storePath, summary, findings);
+        return new StudyResults(outcome, storePath, summary, findings) { Diverged = store.DivergedRuns(outcome.StudyId) };
     }
 
     /// <summary>Plans a study, opens (or resumes) its store, and runs what is not finished yet.</summary>

@@ -124,7 +124,7 @@ internal readonly record struct GapCounts(int TrainLearned, int TrainSamples, in
 /// correct at the last epoch. Pooled: every sample of every seed counted once, Newcombe's interval for a difference
 /// of proportions (it treats samples as independent, which seeds sharing a test set are not: read it as a
 /// per-sample interval). Across seeds: the mean of the per-seed gaps with its t interval (the honest one for
-/// "would it hold with another seed").
+/// "would it hold with another seed"), cut to [-1, 1], the range a difference of two shares can take.
 /// </summary>
 internal sealed record MemorisationGap(Estimate Pooled, Estimate AcrossSeeds, int Seeds)
 {
@@ -133,6 +133,6 @@ internal sealed record MemorisationGap(Estimate Pooled, Estimate AcrossSeeds, in
         var usable = seeds.Where(s => s.TrainSamples > 0 && s.TestSamples > 0).ToList();
         var pooled = Descriptive.ProportionDifference(usable.Sum(s => s.TrainLearned), usable.Sum(s => s.TrainSamples),
             usable.Sum(s => s.TestCorrect), usable.Sum(s => s.TestSamples));
-        return new MemorisationGap(pooled, Descriptive.MeanInterval(usable.Select(s => s.Gap)), usable.Count);
+        return new MemorisationGap(pooled, Descriptive.MeanInterval(usable.Select(s => s.Gap)).Clamp(-1, 1, out _), usable.Count);
     }
 }

@@ -65,8 +65,7 @@ internal static class FindingRules
     public static string F(double v, int digits = 2) =>
         double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "never" : v.ToString("F" + digits, CultureInfo.InvariantCulture);
 
-    public static string P(double p) =>
-        double.IsNaN(p) ? "n/a" : p < 0.001 ? p.ToString("0.0E+0", CultureInfo.InvariantCulture) : p.ToString("F3", CultureInfo.InvariantCulture);
+    public static string P(double p) => PValueText.Format(p);
 
     public static string Ci(Estimate e, int digits = 2) => e.HasInterval ? $"95% CI [{F(e.Low, digits)}, {F(e.High, digits)}]" : "no interval";
 }

@@ -24,7 +24,11 @@ internal static class FindingsEngine
         {
             var drafts = new List<Draft>();
             foreach (var protocol in dataset.GroupBy(v => v.Run.Protocol).OrderBy(g => g.Key, StringComparer.Ordinal))
-                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()));
+            {
+                // Diverged runs are results, not numbers to average: left out, and counted in each finding.
+                var diverged = study.Diverged.Count(r => r.DatasetId == dataset.Key && r.Protocol == protocol.Key);
+                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()).Select(d => d with { DivergedLeftOut = diverged }));
+            }
             var holm = MultipleTesting.Holm(drafts.Select(d => d.HolmInput).ToList());
             var decided = drafts.Select((d, i) => d.Decide(holm[i])).ToList();
             decided.AddRange(Controls(decided));
@@ -73,15 +77,17 @@ internal static class FindingsEngine
             var min = top.PerSeed(v => RunMeasures.EarlyRecall(v, v.Minority));
             var maj = top.PerSeed(v => RunMeasures.EarlyRecall(v, v.Majority));
             var paired = EffectSizes.Paired(min, maj);
+            var effect = Clamp(paired.Mean, -1, 1, out var cut);
             var onsetMin = top.PerSeed(v => RunMeasures.Onset(v, v.Minority) ?? double.PositiveInfinity);
             var onsetMaj = top.PerSeed(v => RunMeasures.Onset(v, v.Majority) ?? double.PositiveInfinity);
-            yield return new Draft(protocol, "early-minority-underfitting", ClaimSide.Below, -RecallDelta, paired.Mean, paired.Test.PValue,
+            yield return new Draft(protocol, "early-minority-underfitting", ClaimSide.Below, -RecallDelta, effect, paired.Test.PValue,
                 $"minority train recall over epochs 1-{w} {at}: {F(Descriptive.Mean(min))} vs majority {F(Descriptive.Mean(maj))} " +
-                $"(difference {F(paired.Mean.Value)}, {Ci(paired.Mean)}, {paired.Mean.N} seeds); onset epoch (train recall stays >= 0.5) " +
+                $"(difference {F(effect.Value)}, {Ci(effect)}, {effect.N} seeds); onset epoch (train recall stays >= 0.5) " +
                 $"minority {F(Descriptive.Median(onsetMin), 1)} vs majority {F(Descriptive.Median(onsetMaj), 1)} (seed medians)",
                 seedsReason ?? imbalancedReason,
                 Details(("test", "paired t across seeds"), ("bound", -RecallDelta), ("early_epochs", w), ("minority", min), ("majority", maj),
-                    ("onset_minority", onsetMin.Select(Finite)), ("onset_majority", onsetMaj.Select(Finite)), ("hodges_lehmann", paired.HodgesLehmann)));
+                    ("onset_minority", onsetMin.Select(Finite)), ("onset_majority", onsetMaj.Select(Finite)), ("hodges_lehmann", paired.HodgesLehmann)))
+                { ClampedTo = cut };
         }
 
         // 1b. The lag grows with IR.
@@ -100,13 +106,14 @@ internal static class FindingsEngine
         {
             var plateau = top.PerSeed(RunMeasures.PlateauValue);
             var epoch = top.PerSeed(RunMeasures.PlateauEpoch);
-            var mean = Descriptive.MeanInterval(plateau);
+            var mean = Clamp(Descriptive.MeanInterval(plateau), 0, 1, out var cut);
             var test = Descriptive.OneSampleT(plateau, FittedRecall);
             yield return new Draft(protocol, "eventual-minority-fitting", ClaimSide.Above, FittedRecall, mean, test.PValue,
                 $"minority train recall plateau {at}: {F(mean.Value)} ({Ci(mean)}, {mean.N} seeds; mean of the last 5 epochs), " +
                 $"first reached (within {F(PlateauTolerance)}) at epoch {F(Descriptive.Mean(Descriptive.Finite(epoch)), 1)} of {epochs}",
                 seedsReason ?? imbalancedReason,
-                Details(("test", $"one-sample t against {FittedRecall}"), ("bound", FittedRecall), ("plateau", plateau), ("plateau_epoch", epoch)));
+                Details(("test", $"one-sample t against {FittedRecall}"), ("bound", FittedRecall), ("plateau", plateau), ("plateau_epoch", epoch)))
+                { ClampedTo = cut };
         }
 
         // 3. Non-generalisation: the minority's train-test gap exceeds the majority's.
@@ -114,11 +121,13 @@ internal static class FindingsEngine
             var gapMin = top.PerSeed(v => RunMeasures.Gap(v, v.Minority));
             var gapMaj = top.PerSeed(v => RunMeasures.Gap(v, v.Majority));
             var paired = EffectSizes.Paired(gapMin, gapMaj);
-            yield return new Draft(protocol, "minority-non-generalisation", ClaimSide.Above, RecallDelta, paired.Mean, paired.Test.PValue,
+            var effect = Clamp(paired.Mean, -2, 2, out var cut);
+            yield return new Draft(protocol, "minority-non-generalisation", ClaimSide.Above, RecallDelta, effect, paired.Test.PValue,
                 $"train-test recall gap {at}: minority {F(Descriptive.Mean(gapMin))} vs majority {F(Descriptive.Mean(gapMaj))} " +
-                $"(difference {F(paired.Mean.Value)}, {Ci(paired.Mean)}, {paired.Mean.N} seeds)",
+                $"(difference {F(effect.Value)}, {Ci(effect)}, {effect.N} seeds)",
                 seedsReason ?? imbalancedReason ?? testReason,
-                Details(("test", "paired t across seeds"), ("bound", RecallDelta), ("gap_minority", gapMin), ("gap_majority", gapMaj), ("hodges_lehmann", paired.HodgesLehmann)));
+                Details(("test", "paired t across seeds"), ("bound", RecallDelta), ("gap_minority", gapMin), ("gap_majority", gapMaj), ("hodges_lehmann", paired.HodgesLehmann)))
+                { ClampedTo = cut };
 
             var (irs, excess) = Pooled(levels, v => RunMeasures.Gap(v, v.Minority) - RunMeasures.Gap(v, v.Majority));
             var rho = RankTests.Spearman(irs, excess);
@@ -137,13 +146,15 @@ internal static class FindingsEngine
             var test = top.PerSeed(v => sil[v.Run.RunId].Test);
             var recorded = train.Concat(test).Any(x => !double.IsNaN(x));
             var paired = EffectSizes.Paired(train, test);
-            yield return new Draft(protocol, "minority-silhouette-gap", ClaimSide.Above, SilhouetteDelta, paired.Mean, paired.Test.PValue,
+            var effect = Clamp(paired.Mean, -2, 2, out var cut);
+            yield return new Draft(protocol, "minority-silhouette-gap", ClaimSide.Above, SilhouetteDelta, effect, paired.Test.PValue,
                 recorded
                     ? $"minority silhouette {at} (layer {sil.Values.Max(s => s.Layer)}): train {F(Descriptive.Mean(Descriptive.Finite(train)))} vs test {F(Descriptive.Mean(Descriptive.Finite(test)))} " +
-                      $"(difference {F(paired.Mean.Value)}, {Ci(paired.Mean)}, {paired.Mean.N} seeds)"
+                      $"(difference {F(effect.Value)}, {Ci(effect)}, {effect.N} seeds)"
                     : "minority silhouette, train vs test",
                 recorded ? seedsReason ?? imbalancedReason ?? testReason : "not recorded (no silhouette in representation_metrics)",
-                Details(("test", "paired t across seeds"), ("bound", SilhouetteDelta), ("train", train), ("test_values", test)));
+                Details(("test", "paired t across seeds"), ("bound", SilhouetteDelta), ("train", train), ("test_values", test)))
+                { ClampedTo = cut };
         }
 
         // 4. Initial guessing bias at epoch 0.
@@ -152,13 +163,15 @@ internal static class FindingsEngine
                 runs.Select(r => r.Run.SeedIndex).Distinct().Order().ToList());
             var excess = all.PerSeed(RunMeasures.GuessExcess);
             var vsPrior = all.PerSeed(RunMeasures.GuessVsPrior);
-            var mean = Descriptive.MeanInterval(excess);
+            var classes = runs.Max(r => r.Classes);
+            var mean = Clamp(Descriptive.MeanInterval(excess), 0, 1 - 1.0 / classes, out var cut);
             var test = Descriptive.OneSampleT(excess);
             yield return new Draft(protocol, "initial-guessing-bias", ClaimSide.Above, GuessBias, mean, test.PValue,
                 $"at epoch 0 the most-predicted class takes {F(mean.Value)} more than 1/C of the train predictions ({Ci(mean)}, {mean.N} seeds, levels averaged); " +
                 $"the majority's prediction share minus its prior: {F(Descriptive.Mean(Descriptive.Finite(vsPrior)))}",
                 all.Seeds.Count < MinSeeds ? $"fewer than {MinSeeds} seeds ({all.Seeds.Count})" : excess.All(double.IsNaN) ? "not recorded (no pred_share at epoch 0)" : null,
-                Details(("test", "one-sample t against 0"), ("bound", GuessBias), ("excess", excess), ("majority_minus_prior", vsPrior)));
+                Details(("test", "one-sample t against 0"), ("bound", GuessBias), ("excess", excess), ("majority_minus_prior", vsPrior)))
+                { ClampedTo = cut };
         }
 
         // 5. Ranking or threshold: does test ROC AUC fall from the least to the most imbalanced level?
@@ -170,17 +183,19 @@ internal static class FindingsEngine
             var common = aucTop.Keys.Intersect(aucLow.Keys).Order().ToList();
             var paired = EffectSizes.Paired(common.Select(s => aucTop[s]).ToList(), common.Select(s => aucLow[s]).ToList());
             var recall = EffectSizes.Paired(common.Select(s => recTop[s]).ToList(), common.Select(s => recLow[s]).ToList());
-            var reading = paired.Mean.HasInterval && paired.Mean.High < -AucDrop ? "ranking: the learned scores themselves get worse"
-                : paired.Mean.HasInterval && paired.Mean.Low > -AucDrop ? "threshold: the ranking holds while the decision threshold moves"
+            var effect = Clamp(paired.Mean, -1, 1, out var cut);
+            var reading = effect.HasInterval && effect.High < -AucDrop ? "ranking: the learned scores themselves get worse"
+                : effect.HasInterval && effect.Low > -AucDrop ? "threshold: the ranking holds while the decision threshold moves"
                 : "between ranking and threshold";
             var minTest = Math.Min(top.MinMinorityTest, low.MinMinorityTest);
-            yield return new Draft(protocol, "ranking-not-threshold", ClaimSide.Below, -AucDrop, paired.Mean, paired.Test.PValue,
+            yield return new Draft(protocol, "ranking-not-threshold", ClaimSide.Below, -AucDrop, effect, paired.Test.PValue,
                 $"test ROC AUC {low.Name} -> {top.Name}: {F(Descriptive.Mean(common.Select(s => aucLow[s]).ToList()))} -> {F(Descriptive.Mean(common.Select(s => aucTop[s]).ToList()))} " +
-                $"(change {F(paired.Mean.Value)}, {Ci(paired.Mean)}, {paired.Mean.N} seeds) while argmax minority test recall changes by {F(recall.Mean.Value)}; reading: {reading}",
+                $"(change {F(effect.Value)}, {Ci(effect)}, {effect.N} seeds) while argmax minority test recall changes by {F(recall.Mean.Value)}; reading: {reading}",
                 levels.Count < 2 ? "one imbalance level only" : common.Count < MinSeeds ? $"fewer than {MinSeeds} seeds ({common.Count})" : imbalancedReason
                     ?? (minTest < MinMinorityTest ? $"fewer than {MinMinorityTest} minority test samples in a run ({minTest})" : null),
                 Details(("test", "paired t across seeds (same seed index at both levels)"), ("bound", -AucDrop), ("auc_low", common.Select(s => aucLow[s])),
-                    ("auc_top", common.Select(s => aucTop[s])), ("recall_change", recall.Mean.Value), ("reading", reading)));
+                    ("auc_top", common.Select(s => aucTop[s])), ("recall_change", recall.Mean.Value), ("reading", reading)))
+                { ClampedTo = cut };
         }
 
         // 5b. A threshold chosen on the training part (or the prior's logit adjustment) recovers minority recall.
@@ -193,15 +208,17 @@ internal static class FindingsEngine
             var tuned = top.PerSeed(v => T(v, t => t.AtThreshold));
             var adjusted = top.PerSeed(v => T(v, t => t.LogitAdjusted));
             var paired = EffectSizes.Paired(tuned, argmax);
-            yield return new Draft(protocol, "threshold-recovers-minority", ClaimSide.Above, RecallDelta, paired.Mean, paired.Test.PValue,
+            var effect = Clamp(paired.Mean, -1, 1, out var cut);
+            yield return new Draft(protocol, "threshold-recovers-minority", ClaimSide.Above, RecallDelta, effect, paired.Test.PValue,
                 recorded
                     ? $"minority test recall {at}: argmax {F(Descriptive.Mean(argmax))}, at the train-balanced-accuracy threshold {F(Descriptive.Mean(tuned))} " +
-                      $"(gain {F(paired.Mean.Value)}, {Ci(paired.Mean)}, {paired.Mean.N} seeds), after logit adjustment by the train priors {F(Descriptive.Mean(adjusted))}"
+                      $"(gain {F(effect.Value)}, {Ci(effect)}, {effect.N} seeds), after logit adjustment by the train priors {F(Descriptive.Mean(adjusted))}"
                     : "minority test recall at a threshold chosen on the training part",
                 !binary ? "not binary: the threshold and logit-adjustment analysis is defined for two classes"
                     : !recorded ? "not recorded (no per-sample signals)" : seedsReason ?? imbalancedReason ?? testReason,
                 Details(("test", "paired t across seeds"), ("bound", RecallDelta), ("argmax", argmax), ("threshold", tuned), ("logit_adjusted", adjusted),
-                    ("thresholds", recorded ? top.PerSeed(v => T(v, t => t.Threshold)) : [])));
+                    ("thresholds", recorded ? top.PerSeed(v => T(v, t => t.Threshold)) : [])))
+                { ClampedTo = cut };
         }
     }
 
@@ -248,6 +265,18 @@ internal static class FindingsEngine
         }
     }
 
+    /// <summary>
+    /// The effect's interval cut to [min, max], the values the effect can take; <paramref name="cut"/> is that range
+    /// when an end moved (the finding's details then say "ci_clamped": true), else null. Spearman's Fisher-z interval
+    /// is inside [-1, 1] by construction and needs no cut.
+    /// </summary>
+    private static Estimate Clamp(Estimate e, double min, double max, out (double Min, double Max)? cut)
+    {
+        var bounded = e.Clamp(min, max, out var clamped);
+        cut = clamped ? (min, max) : null;
+        return bounded;
+    }
+
     private static double? Finite(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;
 
     private static Dictionary<string, object?> Details(params (string Key, object? Value)[] items) =>
@@ -263,6 +292,12 @@ internal static class FindingsEngine
     private sealed record Draft(string Protocol, string Finding, ClaimSide Side, double Bound, Estimate Effect, double PValue,
         string Statement, string? Reason, Dictionary<string, object?> DetailsMap)
     {
+        /// <summary>Runs of this dataset and protocol whose training diverged, left out of the statistics.</summary>
+        public int DivergedLeftOut { get; init; }
+
+        /// <summary>The range the effect's interval was cut to, when the t interval reached past it.</summary>
+        public (double Min, double Max)? ClampedTo { get; init; }
+
         /// <summary>The p-value that enters Holm's adjustment: none for a finding the data cannot decide anyway.</summary>
         public double HolmInput => Reason is null ? PValue : double.NaN;
 
@@ -276,6 +311,16 @@ internal static class FindingsEngine
             DetailsMap["p_holm"] = Finite(pHolm);
             DetailsMap["claim"] = claim;
             DetailsMap["reason"] = Reason;
+            if (DivergedLeftOut > 0)
+            {
+                DetailsMap["diverged_left_out"] = DivergedLeftOut;
+                text += $"; {DivergedLeftOut} diverged run(s) left out";
+            }
+            if (ClampedTo is { } range)
+            {
+                DetailsMap["ci_clamped"] = true;
+                DetailsMap["ci_range"] = new[] { range.Min, range.Max };
+            }
             return new Decided(Protocol, Finding, verdict, text, Effect, PValue, pHolm, JsonSerializer.Serialize(DetailsMap));
         }
     }

@@ -6,6 +6,31 @@ internal readonly record struct Estimate(double Value, double Low, double High, 
     public static Estimate None(int n = 0) => new(double.NaN, double.NaN, double.NaN, n);
 
     public bool HasInterval => !double.IsNaN(Low) && !double.IsNaN(High);
+
+    /// <summary>
+    /// The interval cut to [<paramref name="min"/>, <paramref name="max"/>], the values the quantity can take: a t
+    /// interval over few seeds can reach past them (a recall plateau of [-0.16, 1.49]). <paramref name="clamped"/>
+    /// says whether either end moved. The value itself is a mean of bounded values, so it is already inside.
+    /// </summary>
+    public Estimate Clamp(double min, double max, out bool clamped)
+    {
+        clamped = HasInterval && (Low < min || High > max);
+        return clamped ? this with { Low = Math.Max(Low, min), High = Math.Min(High, max) } : this;
+    }
+}
+
+/// <summary>How p-values are written for people: the CLI's findings table and the report should both use this.</summary>
+internal static class PValueText
+{
+    /// <summary>Below this a double's p-value says nothing more precise (a t tail of 0 is an underflow, not a certainty).</summary>
+    public const double Floor = 1e-16;
+
+    /// <summary>"n/a" for NaN, "&lt; 1e-16" below <see cref="Floor"/>, "1.2E-5" below 0.001, otherwise three decimals.</summary>
+    public static string Format(double p) =>
+        double.IsNaN(p) ? "n/a"
+        : p < Floor ? "< 1e-16"
+        : p < 0.001 ? p.ToString("0.0E+0", System.Globalization.CultureInfo.InvariantCulture)
+        : p.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A test statistic and its two-sided p-value, with the method that produced the p-value.</summary>

@@ -105,11 +105,12 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 outcome.StudyId, outcome.RunsTotal, outcome.RunsSkipped, outcome.RunsDone, outcome.RunsRedone,
                 ElapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 3),
             };
-            console.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
+            console.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, diverged = results.Diverged, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
         }
         else
         {
             WriteSummary(console, summary);
+            WriteDiverged(console, results.Diverged);
             console.MarkupLine($"study [bold]{outcome.StudyId}[/]: {outcome.RunsDone} runs trained, {outcome.RunsSkipped} already finished and kept" +
                 (outcome.RunsRedone > 0 ? $", {outcome.RunsRedone} interrupted runs redone" : "") +
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
@@ -146,6 +147,19 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
             }
             console.Write(table);
         }
+    }
+
+    /// <summary>Names every diverged run, since the table above leaves them out.</summary>
+    public static void WriteDiverged(IAnsiConsole console, IReadOnlyList<ImbLab.Store.DivergedRun> runs)
+    {
+        if (runs.Count == 0) return;
+        console.MarkupLine($"[yellow]{runs.Count} diverged run(s)[/] (the training loss became non-finite; stored with status 'diverged', left out of the table and the findings):");
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var h in new[] { "dataset", "protocol", "level", "seed", "diverged at epoch", "step" }) table.AddColumn(h);
+        foreach (var r in runs)
+            table.AddRow(Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), r.Seed.ToString(CultureInfo.InvariantCulture),
+                r.Epoch.ToString(CultureInfo.InvariantCulture), r.Step.ToString(CultureInfo.InvariantCulture));
+        console.Write(table);
     }
 
     /// <summary>Mean±sd with the sd's leading zero dropped (0.77±.05): every value here is a rate in [0, 1], and the column stays narrow.</summary>

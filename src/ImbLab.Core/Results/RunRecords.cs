@@ -38,7 +38,13 @@ internal sealed class RunRecords
     public List<GradientRecord> Gradients { get; } = [];
     public List<RepresentationRecord> Representations { get; } = [];
     public List<ActivationSnapshot> Activations { get; } = [];
+
+    /// <summary>Set when training diverged: the run is stored as 'diverged' with what was recorded before.</summary>
+    public Divergence? Diverged { get; set; }
 }
+
+/// <summary>Where a run's batch loss became non-finite: updates done before that batch, and its 1-based epoch.</summary>
+internal sealed record Divergence(int Step, int Epoch);
 
 /// <summary>
 /// One stated finding for a dataset and protocol of a study: the claim, the verdict its written rule gives, and the

@@ -57,6 +57,12 @@ internal sealed class StudyData : IDisposable
     /// <summary>The study's finished runs, in the order they were begun.</summary>
     public IReadOnlyList<RunData> Runs { get; }
 
+    /// <summary>
+    /// The study's diverged runs (status 'diverged': the loss became non-finite). They are results, but not numbers to
+    /// average: the summary and the findings leave them out and say how many.
+    /// </summary>
+    public IReadOnlyList<RunRow> Diverged { get; init; } = [];
+
     /// <summary>The findings stored for the study when it was read (empty until they are stated).</summary>
     public IReadOnlyList<FindingRow> Findings { get; }
 

@@ -8,10 +8,23 @@ using ImbLab.Data.Readers;
 
 namespace ImbLab.Data.Catalog;
 
-/// <summary>One train/test partition of a dataset. KEEL's own folds each come with their own combined table.</summary>
-internal sealed record SplitData(RawTable Table, DataSplit Split);
+/// <summary>
+/// One train/test partition of a dataset, drawn for one seed index (<see cref="SeedIndex"/>) with its split seed, or
+/// shared by every seed index (null: KEEL's own folds, which are files; each comes with its own combined table).
+/// </summary>
+internal sealed record SplitData(RawTable Table, DataSplit Split)
+{
+    public int? SeedIndex { get; init; }
 
-/// <summary>A dataset read once, with its fixed test sets: the test rows are chosen here, before any protocol.</summary>
+    /// <summary>The seed the split was drawn with (KEEL's folds: the study's split seed, unused).</summary>
+    public ulong Seed { get; init; }
+}
+
+/// <summary>
+/// A dataset read once, with its fixed test sets: the test rows are chosen here, before any protocol. Each seed index
+/// draws its own stratified split (or fold assignment) so that intervals across seeds include the test-split
+/// variance, which dominates with a handful of minority test rows; every protocol and level of a seed index shares it.
+/// </summary>
 internal sealed class LoadedDataset
 {
     private LoadedDataset(DatasetSource source, RawTable whole, string fingerprint, string detailsJson, IReadOnlyList<SplitData> splits)
@@ -34,10 +47,19 @@ internal sealed class LoadedDataset
     /// <summary>Extra facts about the dataset as JSON (for synthetic data: its spec and Bayes error).</summary>
     public string DetailsJson { get; }
 
+    /// <summary>Every split: KEEL's shared folds, or for each seed index in turn its own split(s).</summary>
     public IReadOnlyList<SplitData> Splits { get; }
 
-    public static LoadedDataset Load(DatasetSource source, SplitSpec split, ulong splitSeed, ReadOptions options, MissingPolicy missing)
+    /// <summary>The splits seed index <paramref name="seedIndex"/> trains on, with their positions in <see cref="Splits"/>.</summary>
+    public IEnumerable<(int Index, SplitData Split)> SplitsFor(int seedIndex) =>
+        Splits.Select((s, i) => (i, s)).Where(t => t.s.SeedIndex is null || t.s.SeedIndex == seedIndex);
+
+    /// <summary>The split seed of seed index <paramref name="seedIndex"/>: derived from the study's split seed and the index.</summary>
+    public static ulong SeedOf(ulong splitSeed, int seedIndex) => Rng.Derive(splitSeed, "seed-index", seedIndex);
+
+    public static LoadedDataset Load(DatasetSource source, SplitSpec split, ulong splitSeed, int seeds, ReadOptions options, MissingPolicy missing)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         RawTable whole;
         string fingerprint;
         string details = "{}";
@@ -76,18 +98,23 @@ internal sealed class LoadedDataset
                 {
                     var (table, train, test) = KeelPartitions.LoadFold(folds[k].Train, folds[k].Test, options);
                     TableEncoder.Fit(table, train, missing);
-                    splits.Add(new SplitData(table, new DataSplit(0, k, train, test)));
+                    splits.Add(new SplitData(table, new DataSplit(0, k, train, test)) { Seed = splitSeed });
                 }
                 fingerprint = DatasetFingerprint.Of([source.FilePath, .. folds.SelectMany(f => new[] { f.Train, f.Test })]);
                 break;
-            case SplitKind.HoldOut:
-                splits.Add(new SplitData(whole, Splitter.HoldOut(whole.Labels, split.TestFraction, splitSeed)));
-                break;
-            case SplitKind.KFold:
-                splits.AddRange(Splitter.StratifiedKFold(whole.Labels, split.Folds, splitSeed).Select(s => new SplitData(whole, s)));
-                break;
-            case SplitKind.RepeatedKFold:
-                splits.AddRange(Splitter.RepeatedStratifiedKFold(whole.Labels, split.Folds, split.Repeats, splitSeed).Select(s => new SplitData(whole, s)));
+            case SplitKind.HoldOut or SplitKind.KFold or SplitKind.RepeatedKFold:
+                for (var s = 0; s < seeds; s++)
+                {
+                    var seed = SeedOf(splitSeed, s);
+                    var drawn = split.Kind switch
+                    {
+                        SplitKind.HoldOut => [Splitter.HoldOut(whole.Labels, split.TestFraction, seed)],
+                        SplitKind.KFold => Splitter.StratifiedKFold(whole.Labels, split.Folds, seed),
+                        _ => Splitter.RepeatedStratifiedKFold(whole.Labels, split.Folds, split.Repeats, seed),
+                    };
+                    var index = s;
+                    splits.AddRange(drawn.Select(d => new SplitData(whole, d) { SeedIndex = index, Seed = seed }));
+                }
                 break;
             default:
                 throw new UsageException(Settings.Split, $"'{split}' is not supported");

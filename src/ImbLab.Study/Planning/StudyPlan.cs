@@ -90,7 +90,9 @@ internal sealed class StudyPlan
             throw new UsageException(Settings.Grid, "protocol grid needs cells (minority x majority counts), e.g. 10x100,20x100,20x200");
         var split = SplitSpec.Parse(spec.Split);
         var studyJson = spec.ToJson();
-        var studyId = Hash(studyJson)[..16];
+        // Runs of a study made when every seed index shared one split must not be resumed as runs of this design:
+        // the id says which design made them (KEEL's folds are files, shared as before).
+        var studyId = Hash(split.Kind == SplitKind.Keel ? studyJson : studyJson + "\nsplit: per seed index")[..16];
         var splitSeed = Rng.Derive((ulong)spec.Seed, "split");
         var options = new ReadOptions(spec.LabelColumn, NominalColumns: spec.Nominal);
         var missing = spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error;
@@ -101,16 +103,17 @@ internal sealed class StudyPlan
         foreach (var source in DatasetCatalog.Resolve(spec.Data))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var dataset = LoadedDataset.Load(source, split, splitSeed, options, missing);
+            var dataset = LoadedDataset.Load(source, split, splitSeed, spec.Seeds, options, missing);
             datasets.Add(dataset);
             var datasetConfig = new RunDatasetConfig(dataset.Name, source.Display, dataset.Fingerprint, spec.LabelColumn, spec.Impute, spec.Nominal);
             for (var s = 0; s < dataset.Splits.Count; s++)
             {
                 var (table, dataSplit) = dataset.Splits[s];
+                var splitSeedIndex = dataset.Splits[s].SeedIndex;
                 var trainCounts = new int[table.ClassNames.Count];
                 foreach (var row in dataSplit.TrainRows) trainCounts[table.Labels[row]]++;
                 var minority = trainCounts.Minority();
-                var splitConfig = new RunSplitConfig(split.ToString(), dataSplit.Repeat, dataSplit.Fold, splitSeed);
+                var splitConfig = new RunSplitConfig(split.ToString(), dataSplit.Repeat, dataSplit.Fold, dataset.Splits[s].Seed);
                 foreach (var protocol in protocols)
                 {
                     IReadOnlyList<ImbalanceTarget> targets;
@@ -120,7 +123,9 @@ internal sealed class StudyPlan
                     }
                     catch (InfeasibleException e)
                     {
-                        var fold = dataset.Splits.Count > 1 ? $" (split repeat {dataSplit.Repeat}, fold {dataSplit.Fold})" : "";
+                        var fold = splitSeedIndex is { } si
+                            ? $" (seed index {si}'s split{(split.Kind == SplitKind.HoldOut ? "" : $", repeat {dataSplit.Repeat}, fold {dataSplit.Fold}")})"
+                            : dataset.Splits.Count > 1 ? $" (split repeat {dataSplit.Repeat}, fold {dataSplit.Fold})" : "";
                         var problem = new InfeasibleException($"{source.Display}{fold}: {e.Template}");
                         if (infeasible is null) throw problem;
                         if (!infeasible.Any(i => i.Source == source.Display && i.Protocol == protocol.Name))
@@ -131,6 +136,8 @@ internal sealed class StudyPlan
                     {
                         for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
                         {
+                            // A seed index trains on its own split(s) only; KEEL's shared folds serve every seed index.
+                            if (splitSeedIndex is { } own && own != seedIndex) continue;
                             var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name, target.Level,
                                 target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
                                 spec.Model, spec.RecordSamples, spec.Diagnostics);

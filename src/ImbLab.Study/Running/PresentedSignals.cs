@@ -12,7 +12,7 @@ namespace ImbLab.Study.Running;
 /// monitor so that the engine sees a batch observer only when these signals are asked for (they cost a little
 /// on every step).
 /// </summary>
-internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver
+internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver, IDivergenceObserver
 {
     private const string Split = Splits.TrainPresented;
 
@@ -48,6 +48,8 @@ internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver
             (_pTrue[row], _margin[row], _correct[row]) = RunMonitor.SignalOf(logits, _probabilities, _labels[row]);
         }
     }
+
+    public void OnDiverged(int step, int epoch, double loss) => _monitor.OnDiverged(step, epoch, loss);
 
     public void OnCheckpoint(in Checkpoint checkpoint, Mlp model)
     {

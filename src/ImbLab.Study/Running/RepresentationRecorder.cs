@@ -26,7 +26,7 @@ internal sealed class RepresentationRecorder
     private readonly IReadOnlySet<int> _steps;
     private readonly Subset[] _subsets;
 
-    public RepresentationRecorder(RunRecords records, MlpShape shape, EncodedSet train, EncodedSet test, int minorityClass,
+    public RepresentationRecorder(RunRecords records, MlpShape shape, EncodedSet train, EncodedSet test,
         DiagnosticsSpec diagnostics, IReadOnlySet<int> steps, ulong seed)
     {
         _records = records;
@@ -36,8 +36,8 @@ internal sealed class RepresentationRecorder
         _steps = steps;
         _subsets =
         [
-            new Subset(Splits.Train, train, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 0), shape),
-            new Subset(Splits.Test, test, minorityClass, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 1), shape),
+            new Subset(Splits.Train, train, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 0), shape),
+            new Subset(Splits.Test, test, diagnostics.RepresentationRows, Rng.Derive(seed, "representation", 1), shape),
         ];
     }
 
@@ -104,10 +104,10 @@ internal sealed class RepresentationRecorder
     /// <summary>The fixed rows of one split that every checkpoint measures, gathered once, with activation buffers.</summary>
     private sealed class Subset
     {
-        public Subset(string name, EncodedSet data, int minorityClass, int maxRows, ulong seed, MlpShape shape)
+        public Subset(string name, EncodedSet data, int maxRows, ulong seed, MlpShape shape)
         {
             Name = name;
-            var rows = RepresentationSample.Stratified(data.Labels, data.ClassCount, minorityClass, maxRows, seed);
+            var rows = RepresentationSample.Stratified(data.Labels, data.ClassCount, maxRows, seed);
             Rows = rows.Length;
             Labels = rows.Select(r => data.Labels[r]).ToArray();
             RowIds = rows.Select(r => data.RowIds[r]).ToArray();

@@ -11,7 +11,7 @@ namespace ImbLab.Study.Running;
 /// records per-class metrics and, when asked, per-sample signals, per-class gradients and representation
 /// separability. Buffers are allocated once; the engine calls it on the run's worker thread, so it needs no locking.
 /// </summary>
-internal sealed class RunMonitor : ITrainingObserver
+internal sealed class RunMonitor : ITrainingObserver, IDivergenceObserver
 {
     private readonly EvaluationSet[] _sets;
     private readonly int _classes;
@@ -42,7 +42,7 @@ internal sealed class RunMonitor : ITrainingObserver
         {
             var representationSteps = RepresentationRecorder.Schedule(epochs).Select(e => e * stepsPerEpoch).ToHashSet();
             if (diagnostics.Representations || diagnostics.RecordActivations)
-                _representations = new RepresentationRecorder(Records, shape, train, test, positiveClass, diagnostics, representationSteps, seed);
+                _representations = new RepresentationRecorder(Records, shape, train, test, diagnostics, representationSteps, seed);
             if (diagnostics.Gradients)
                 _gradients = new GradientRecorder(Records, shape, diagnostics.GradientSchedule == GradientSchedule.Every ? null : representationSteps);
         }
@@ -67,6 +67,14 @@ internal sealed class RunMonitor : ITrainingObserver
             _clock.Stop();
             _onFinished(this);
         }
+    }
+
+    /// <summary>The run ends here; what was recorded at earlier checkpoints is kept and stored with it.</summary>
+    public void OnDiverged(int step, int epoch, double loss)
+    {
+        _clock.Stop();
+        Records.Diverged = new Divergence(step, epoch);
+        _onFinished(this);
     }
 
     private void Evaluate(EvaluationSet set, in Checkpoint checkpoint, Mlp model, bool predict)

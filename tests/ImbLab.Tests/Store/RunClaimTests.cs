@@ -120,7 +120,7 @@ public sealed class RunClaimTests : IDisposable
     }
 
     [Fact]
-    public void Given_a_version_2_store_When_read_Then_it_is_read_as_it_is_and_When_opened_for_writing_Then_migrated_in_place()
+    public void Given_a_version_2_store_When_read_Then_it_is_read_as_it_is_and_When_opened_for_writing_Then_migrated_in_place_to_version_4()
     {
         using (var a = Worker())
         {
@@ -137,8 +137,14 @@ public sealed class RunClaimTests : IDisposable
         Assert.Equal("2", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
 
         using (var writer = Worker()) Assert.True(writer.TryClaimRun(Run("r2")));
-        Assert.Equal("3", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        // 2 -> 3 (owner columns) -> 4 (the runs table rebuilt so its status may be 'diverged'), nothing lost.
+        Assert.Equal("4", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Equal("1", Sql("SELECT count(*) FROM runs WHERE owner_token IS NOT NULL"));
+        Assert.Equal("finished", Sql("SELECT status FROM runs WHERE run_id = 'r1'"));
+        Assert.NotEqual("0", Sql("SELECT count(*) FROM metrics WHERE run_id = 'r1'"));
+        Assert.Null(Sql("PRAGMA foreign_key_check"));
+        Sql("UPDATE runs SET status = 'diverged', diverged_step = 3, diverged_epoch = 1 WHERE run_id = 'r1'");
+        Assert.Equal("diverged", Sql("SELECT status FROM runs WHERE run_id = 'r1'"));
     }
 
     private string? Sql(string sql)

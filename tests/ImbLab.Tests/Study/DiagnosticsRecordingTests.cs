@@ -89,13 +89,42 @@ public sealed class DiagnosticsRecordingTests : IDisposable
     }
 
     [Fact]
-    public void Given_a_row_cap_When_measured_Then_every_minority_sample_is_kept_and_the_cap_is_recorded()
+    public void Given_a_row_cap_When_measured_Then_the_cap_is_recorded()
     {
         var (store, run) = RunOne(new DiagnosticsSpec { Gradients = false, RepresentationRows = 50 });
         using var _ = store;
         var records = store.Representations(run.RunId);
         Assert.All(records.Where(r => r.Split == "train"), r => Assert.Equal(50, r.Rows));
         Assert.Empty(store.Gradients(run.RunId));
+    }
+
+    [Fact]
+    public void Given_the_default_study_shape_When_measured_Then_train_and_test_silhouettes_are_recorded_for_every_class_at_every_level()
+    {
+        // The default study's data, levels and 400-row cap; a tiny model, since only the sampled rows matter.
+        var spec = new StudySpec
+        {
+            Seeds = 1,
+            Model = new ModelSpec { Hidden = [4], Epochs = 1, BatchSize = 256 },
+            Diagnostics = new DiagnosticsSpec { Gradients = false },
+            RecordSamples = false,
+        };
+        var path = Path.Combine(_dir, "default-shape.db");
+        StudyPipeline.Train(spec, path, 1, null, CancellationToken.None);
+        using var store = StudyStore.Open(path, create: false);
+        var runs = store.Runs();
+        Assert.Equal(4, runs.Count);
+        foreach (var run in runs)
+        {
+            var last = store.Representations(run.RunId).Where(r => r.Epoch == 1.0 && r.Layer == 1 && r.Metric == "silhouette").ToList();
+            foreach (var split in new[] { "train", "test" })
+            {
+                var values = last.Where(r => r.Split == split).ToList();
+                Assert.Equal([0, 1], values.Select(r => r.Class!.Value).Order().ToArray());
+                Assert.All(values, r => Assert.True(double.IsFinite(r.Value), $"{run.Level} {split} class {r.Class}: {r.Value}"));
+                Assert.All(values, r => Assert.Equal(Math.Min(400, split == "train" ? run.TrainCounts.Sum() : run.TestCounts.Sum()), r.Rows));
+            }
+        }
     }
 
     [Fact]

@@ -52,8 +52,67 @@ public sealed class StudyRunnerTests : IDisposable
         // fixed-n: N identical across IRs
         var fixedN = runs.Where(r => r.Protocol == "fixed-n").Select(r => r.TrainCounts.Sum()).Distinct().ToList();
         Assert.Single(fixedN);
-        // the test set is the same for every run
-        Assert.Single(runs.Select(r => string.Join(",", store.Samples(r.RunId).Single(s => s.Split == "test").RowIds)).Distinct());
+        // each seed index has its own test set, shared by every protocol and level of that seed index (paired design)
+        string TestRows(RunRow r) => string.Join(",", store.Samples(r.RunId).Single(s => s.Split == "test").RowIds);
+        var bySeed = runs.GroupBy(r => r.SeedIndex).ToDictionary(g => g.Key, g => g.Select(TestRows).Distinct().ToList());
+        Assert.All(bySeed.Values, sets => Assert.Single(sets));
+        Assert.NotEqual(bySeed[0][0], bySeed[1][0]);
+    }
+
+    [Fact]
+    public void Given_five_seeds_When_planned_Then_each_seed_index_draws_its_own_stratified_split_recorded_in_its_config()
+    {
+        var spec = SmallSpec() with { Seeds = 5 };
+        var plan = StudyPlan.Create(spec);
+
+        var tests = plan.Runs.GroupBy(r => r.Config.SeedIndex).ToDictionary(g => g.Key,
+            g => g.Select(r => string.Join(",", r.Dataset.Splits[r.SplitIndex].Split.TestRows)).Distinct().ToList());
+        Assert.Equal(5, tests.Count);
+        Assert.All(tests.Values, sets => Assert.Single(sets));
+        Assert.Equal(5, tests.Values.Select(v => v[0]).Distinct().Count());
+        // Stratified: every seed index's test part has the same class counts.
+        var counts = plan.Runs.Select(r =>
+        {
+            var (table, split) = r.Dataset.Splits[r.SplitIndex];
+            return string.Join(",", split.TestRows.GroupBy(i => table.Labels[i]).OrderBy(g => g.Key).Select(g => g.Count()));
+        }).Distinct();
+        Assert.Single(counts);
+        // The config says which split a run used: one split seed per seed index.
+        Assert.Equal(5, plan.Runs.Select(r => r.Config.Split.Seed).Distinct().Count());
+        Assert.All(plan.Runs.GroupBy(r => r.Config.SeedIndex), g => Assert.Single(g.Select(r => r.Config.Split.Seed).Distinct()));
+        // The same spec plans the same splits.
+        Assert.Equal(plan.Runs.Select(r => r.RunId), StudyPlan.Create(spec).Runs.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public void Given_keel_folds_When_planned_Then_every_seed_index_trains_on_the_same_five_fold_files()
+    {
+        var vehicle = Path.Combine(ImbLab.Tests.Readers.ReaderFixtures.KeelCorpus(), "vehicle0", "vehicle0.dat");
+        var spec = SmallSpec() with { Data = [vehicle], Protocols = ["natural"], Seeds = 3, Split = "keel" };
+        var plan = StudyPlan.Create(spec);
+
+        Assert.Equal(5 * 3, plan.Runs.Count);
+        Assert.Equal(5, plan.Datasets.Single().Splits.Count);
+        Assert.All(plan.Runs.GroupBy(r => r.Config.SeedIndex), g => Assert.Equal([0, 1, 2, 3, 4], g.Select(r => r.SplitIndex).Order()));
+    }
+
+    [Fact]
+    public void Given_kfold_When_planned_Then_each_seed_index_has_its_own_fold_assignment_covering_every_row_once()
+    {
+        var spec = SmallSpec() with { Protocols = ["subsample-minority"], Irs = [2], Seeds = 3, Split = "kfold:3" };
+        var plan = StudyPlan.Create(spec);
+
+        Assert.Equal(3 * 3, plan.Runs.Count);
+        var assignments = new List<string>();
+        foreach (var seed in plan.Runs.GroupBy(r => r.Config.SeedIndex))
+        {
+            var tests = seed.Select(r => r.Dataset.Splits[r.SplitIndex].Split.TestRows).ToList();
+            Assert.Equal(3, tests.Count);
+            var all = tests.SelectMany(t => t).Order().ToArray();
+            Assert.Equal(Enumerable.Range(0, 600), all);
+            assignments.Add(string.Join("|", tests.Select(t => string.Join(",", t))));
+        }
+        Assert.Equal(3, assignments.Distinct().Count());
     }
 
     [Fact]

@@ -142,6 +142,43 @@ public sealed class HandMadeStoreTests : IDisposable
     }
 
     [Fact]
+    public void Given_a_plateau_that_differs_wildly_across_three_seeds_When_computed_Then_its_interval_stays_within_0_and_1_and_says_it_was_clamped()
+    {
+        // Seeds 0 and 1 fit the minority, seed 2 stops at 0.3: the t interval (t = 4.30 with 2 df) would be [-0.24, 1.77].
+        Curve spread = (ir, s, e) => e == 0 ? 0.5 : s == 2 ? 0.3 : 1.0;
+        using var store = Build("spread", [("subsample-minority", spread)], seeds: 3, irs: [1, 5, 20]);
+        var f = Get(Compute(store), "subsample-minority", "eventual-minority-fitting");
+
+        Assert.Equal((0.0, 1.0), (f.CiLow, f.CiHigh));
+        Assert.Contains("95% CI [0.00, 1.00]", f.Statement);
+        using var details = System.Text.Json.JsonDocument.Parse(f.DetailsJson);
+        Assert.True(details.RootElement.GetProperty("ci_clamped").GetBoolean());
+        Assert.Equal([0.0, 1.0], details.RootElement.GetProperty("ci_range").EnumerateArray().Select(x => x.GetDouble()));
+    }
+
+    [Fact]
+    public void Given_an_interval_inside_the_range_When_computed_Then_the_details_do_not_mention_clamping()
+    {
+        using var store = Build("inside", [("subsample-minority", Story)], seeds: 4, irs: [1, 5, 10, 20]);
+        var f = Get(Compute(store), "subsample-minority", "early-minority-underfitting");
+        Assert.InRange(f.CiLow, -1, 1);
+        Assert.DoesNotContain("ci_clamped", f.DetailsJson);
+    }
+
+    [Fact]
+    public void Given_a_difference_with_no_spread_across_seeds_When_computed_Then_its_p_value_reads_below_1e_16_not_zero()
+    {
+        // Every seed's minority sits exactly 0.5 below the majority (0.95 + 0.01 s) early on: the paired t test has
+        // no variation, p = 0 (x - 0.5 is exact for x in [0.5, 1]).
+        Curve flat = (ir, s, e) => e == 0 ? 0.5 : e <= 2 ? 0.95 + 0.01 * s - 0.5 : 1.0;
+        using var store = Build("flat", [("subsample-minority", flat)], seeds: 3, irs: [1, 5, 20]);
+        var f = Get(Compute(store), "subsample-minority", "early-minority-underfitting");
+        Assert.Equal(0.0, f.PValue);
+        Assert.Contains("p < 1e-16", f.Statement);
+        Assert.DoesNotContain("E+0", f.Statement);
+    }
+
+    [Fact]
     public void Given_the_same_store_When_computed_twice_Then_the_findings_are_identical()
     {
         using var store = Build("det", [("subsample-minority", Story)], seeds: 3, irs: [1, 5, 20]);
