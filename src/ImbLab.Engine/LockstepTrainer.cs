@@ -6,7 +6,7 @@ namespace ImbLab.Engine;
 /// One model's training run: data, optimizer, schedule and the observer that sees its checkpoints. The loss and the
 /// batch sampler default to softmax cross-entropy on batches reshuffled every epoch.
 /// </summary>
-internal sealed record TrainingJob(
+public sealed record TrainingJob(
     Mlp Model,
     float[] Features,
     int[] Labels,
@@ -68,7 +68,7 @@ internal sealed record TrainingJob(
 /// weights, gradient, Adam moments: ~180 KB for 8-64-64-64-2) fits in L2 only when models run one at a time.
 /// Interleaving 8 models per core would stream ~1.4 MB per step round and only lose cache locality.
 /// </remarks>
-internal static class LockstepTrainer
+public static class LockstepTrainer
 {
     public static void Train(IReadOnlyList<TrainingJob> jobs, int threads, CancellationToken cancellationToken)
     {

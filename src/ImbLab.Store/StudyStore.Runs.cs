@@ -11,7 +11,7 @@ namespace ImbLab.Store;
 /// may be deleted with its partial records and redone by anyone. Finishing a run clears its owner, so a finished row
 /// is the same whichever process wrote it.
 /// </summary>
-internal sealed partial class StudyStore
+public sealed partial class StudyStore
 {
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private ITimer? _heartbeat;

@@ -6,7 +6,7 @@ namespace ImbLab.Analysis;
 /// Which rows of a split the representation measures look at when the split is too large for the O(n^2)
 /// silhouette. The minority is never subsampled: at IR 129 it has a few dozen rows and each one matters.
 /// </summary>
-internal static class RepresentationSample
+public static class RepresentationSample
 {
     /// <summary>
     /// All rows (0..n-1) when n &lt;= <paramref name="maxRows"/>. Otherwise every row of

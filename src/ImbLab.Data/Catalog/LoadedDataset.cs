@@ -9,10 +9,10 @@ using ImbLab.Data.Readers;
 namespace ImbLab.Data.Catalog;
 
 /// <summary>One train/test partition of a dataset. KEEL's own folds each come with their own combined table.</summary>
-internal sealed record SplitData(RawTable Table, DataSplit Split);
+public sealed record SplitData(RawTable Table, DataSplit Split);
 
 /// <summary>A dataset read once, with its fixed test sets: the test rows are chosen here, before any protocol.</summary>
-internal sealed class LoadedDataset
+public sealed class LoadedDataset
 {
     private LoadedDataset(DatasetSource source, RawTable whole, string fingerprint, string detailsJson, IReadOnlyList<SplitData> splits)
     {
