@@ -5,7 +5,7 @@ namespace ImbLab.Core;
 /// (<see cref="Settings.Mention"/>) read as their study-file names in <see cref="Exception.Message"/>; the CLI renders
 /// <see cref="Template"/> with its option names and chooses the exit code.
 /// </summary>
-internal class ImbLabException : Exception
+public class ImbLabException : Exception
 {
     public ImbLabException(string message, Exception? inner = null) : base(Settings.Render(message, s => s), inner) => Template = message;
 
@@ -14,7 +14,7 @@ internal class ImbLabException : Exception
 }
 
 /// <summary>A data file that cannot be read as asked. The message names the file, and the line and column when known.</summary>
-internal sealed class DataFileException : ImbLabException
+public sealed class DataFileException : ImbLabException
 {
     public DataFileException(string file, int? line, int? column, string problem, Exception? inner = null)
         : base(Format(file, line, column, problem), inner)
@@ -40,7 +40,7 @@ internal sealed class DataFileException : ImbLabException
 }
 
 /// <summary>An option or argument that is malformed or out of range (the CLI's exit code 2).</summary>
-internal sealed class UsageException : ImbLabException
+public sealed class UsageException : ImbLabException
 {
     public UsageException(string message) : base(message) { }
 
@@ -52,7 +52,7 @@ internal sealed class UsageException : ImbLabException
 }
 
 /// <summary>A request the data cannot satisfy, such as an imbalance ratio the class counts cannot reach.</summary>
-internal sealed class InfeasibleException : ImbLabException
+public sealed class InfeasibleException : ImbLabException
 {
     public InfeasibleException(string message) : base(message) { }
 }

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace ImbLab.Core;
 
-internal static class ImbLabInfo
+public static class ImbLabInfo
 {
     /// <summary>The informational version of the build, stored with every study and run.</summary>
     public static string Version { get; } =

@@ -5,7 +5,7 @@ namespace ImbLab.Core;
 /// seed gives the same numbers on every platform and .NET version (System.Random promises neither).
 /// Every random component takes its own stream from <see cref="Derive"/>, never a shared instance.
 /// </summary>
-internal sealed class Rng
+public sealed class Rng
 {
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareGaussian;

@@ -8,7 +8,7 @@ namespace ImbLab.Core;
 /// setting's own name, and the CLI renders the same template with its option names (<c>--ir</c>), so no layer below it
 /// knows a flag.
 /// </summary>
-internal static partial class Settings
+public static partial class Settings
 {
     public const string Name = "name";
     public const string Data = "data";

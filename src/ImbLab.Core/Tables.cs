@@ -1,20 +1,20 @@
 namespace ImbLab.Core;
 
-internal enum AttributeKind
+public enum AttributeKind
 {
     Numeric,
     Nominal,
 }
 
 /// <summary>An input attribute as declared by (or inferred from) the file. Levels are empty for numeric attributes.</summary>
-internal sealed record AttributeInfo(string Name, AttributeKind Kind, IReadOnlyList<string> Levels);
+public sealed record AttributeInfo(string Name, AttributeKind Kind, IReadOnlyList<string> Levels);
 
 /// <summary>
 /// A table as read from a file, before any encoding: what every reader returns.
 /// Cells are row-major (<see cref="Rows"/> x <see cref="Attributes"/>.Count): the number for a numeric
 /// attribute, the level index for a nominal one, and NaN for a missing value.
 /// </summary>
-internal sealed class RawTable
+public sealed class RawTable
 {
     public RawTable(
         string source,
@@ -87,7 +87,7 @@ internal sealed class RawTable
 /// fitted on the training part only. <see cref="RowIds"/> maps each row back to its row in the raw table,
 /// so per-sample signals keep their identity across protocols.
 /// </summary>
-internal sealed class EncodedSet
+public sealed class EncodedSet
 {
     public EncodedSet(float[] features, int featureCount, int[] labels, int classCount, int[] rowIds)
     {
@@ -116,7 +116,7 @@ internal sealed class EncodedSet
     }
 }
 
-internal static class ClassCountsExtensions
+public static class ClassCountsExtensions
 {
     /// <summary>
     /// The minority class: the smallest count, never taken from a label's name. Ties go to the higher index, so

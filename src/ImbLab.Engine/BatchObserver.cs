@@ -4,7 +4,7 @@ namespace ImbLab.Engine;
 /// One mini-batch as training presents it, before its update: what the forgetting (Toneva et al.) and
 /// cartography (Swayamdipta et al.) analyses record per sample. Valid only during the call that receives it.
 /// </summary>
-internal readonly ref struct BatchView
+public readonly ref struct BatchView
 {
     public BatchView(int step, int epoch, ReadOnlySpan<int> rows, ReadOnlySpan<float> logits)
     {
@@ -31,7 +31,7 @@ internal readonly ref struct BatchView
 /// Implemented by a job's <see cref="ITrainingObserver"/> that also wants every training step's batch. Called on the
 /// job's worker thread, between the step's forward/backward pass and its update; must not keep the spans.
 /// </summary>
-internal interface IBatchObserver
+public interface IBatchObserver
 {
     void OnBatch(in BatchView batch);
 }

@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Engine;
 
 /// <summary>What a sampler may draw from: one job's training labels, their class counts, batch size and shuffle seed.</summary>
-internal readonly ref struct SamplingFrame(ReadOnlySpan<int> labels, ReadOnlySpan<int> classCounts, int batchSize, ulong seed)
+public readonly ref struct SamplingFrame(ReadOnlySpan<int> labels, ReadOnlySpan<int> classCounts, int batchSize, ulong seed)
 {
     /// <summary>The label of every training row (exactly the job's rows).</summary>
     public ReadOnlySpan<int> Labels { get; } = labels;
@@ -23,7 +23,7 @@ internal readonly ref struct SamplingFrame(ReadOnlySpan<int> labels, ReadOnlySpa
 /// batches of the job's batch size, the last one partial. Implementations are immutable and draw every epoch from
 /// the frame's seed and the epoch alone, so one instance can serve every job on every thread.
 /// </summary>
-internal interface IBatchSampler
+public interface IBatchSampler
 {
     /// <summary>Row indices one epoch visits: the length <see cref="Fill"/> writes. The same for every epoch (the checkpoint schedule is laid out from it).</summary>
     int EpochRows(in SamplingFrame frame);

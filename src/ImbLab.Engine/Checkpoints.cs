@@ -5,9 +5,9 @@ namespace ImbLab.Engine;
 /// Epoch = completed epochs; EpochPosition = Step / stepsPerEpoch; IsEpochEnd when the position is a whole
 /// number of epochs, which includes the initial model at step 0 (epoch 0), so per-epoch curves start at 0.
 /// </summary>
-internal readonly record struct Checkpoint(int Step, int Epoch, double EpochPosition, bool IsEpochEnd);
+public readonly record struct Checkpoint(int Step, int Epoch, double EpochPosition, bool IsEpochEnd);
 
-internal interface ITrainingObserver
+public interface ITrainingObserver
 {
     /// <summary>Called on the job's worker thread; the model reflects <paramref name="checkpoint"/> and must not be mutated.</summary>
     void OnCheckpoint(in Checkpoint checkpoint, Mlp model);

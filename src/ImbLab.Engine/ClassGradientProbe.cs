@@ -7,7 +7,7 @@ namespace ImbLab.Engine;
 /// Per-class gradients of one model on one dataset (<see cref="ClassGradientProbe.Compute"/>). Owned by the probe
 /// that made it and overwritten by its next Compute: read or copy what you need before calling again.
 /// </summary>
-internal sealed class ClassGradients
+public sealed class ClassGradients
 {
     internal ClassGradients(int classes, int parameters, IReadOnlyList<(int Offset, int Length)> layers)
     {
@@ -44,7 +44,7 @@ internal sealed class ClassGradients
 /// added to that class's accumulator. The logits of every row come out on the way. One probe per thread; it owns
 /// its scratch and allocates nothing after the first call with the largest row count.
 /// </summary>
-internal sealed unsafe class ClassGradientProbe
+public sealed unsafe class ClassGradientProbe
 {
     /// <summary>Rows per chunk: a chunk's activations and deltas (~2 x 128 x 64 floats per layer) stay in L2.</summary>
     public const int DefaultChunkRows = 128;

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace ImbLab.Engine;
 
 /// <summary>Which implementation of the kernels runs. A path the machine lacks falls back to the next one.</summary>
-internal enum KernelPath
+public enum KernelPath
 {
     /// <summary>AVX2 + FMA through System.Runtime.Intrinsics (x64): the fast path.</summary>
     Intrinsics,

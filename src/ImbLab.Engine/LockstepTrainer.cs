@@ -6,7 +6,7 @@ namespace ImbLab.Engine;
 /// One model's training run: data, optimizer, schedule and the observer that sees its checkpoints. The loss and the
 /// batch sampler default to softmax cross-entropy on batches reshuffled every epoch.
 /// </summary>
-internal sealed record TrainingJob(
+public sealed record TrainingJob(
     Mlp Model,
     float[] Features,
     int[] Labels,
@@ -61,7 +61,7 @@ internal sealed record TrainingJob(
 /// Told when a job's batch loss stops being a finite number (a learning rate that makes training diverge): the job ends
 /// there, since its parameters are no longer numbers; the other jobs of the group go on.
 /// </summary>
-internal interface IDivergenceObserver
+public interface IDivergenceObserver
 {
     /// <summary><paramref name="step"/>: updates done before the batch; <paramref name="epoch"/>: the 1-based epoch it belongs to.</summary>
     void OnDiverged(int step, int epoch, double loss);
@@ -78,7 +78,7 @@ internal interface IDivergenceObserver
 /// weights, gradient, Adam moments: ~180 KB for 8-64-64-64-2) fits in L2 only when models run one at a time.
 /// Interleaving 8 models per core would stream ~1.4 MB per step round and only lose cache locality.
 /// </remarks>
-internal static class LockstepTrainer
+public static class LockstepTrainer
 {
     public static void Train(IReadOnlyList<TrainingJob> jobs, int threads, CancellationToken cancellationToken)
     {

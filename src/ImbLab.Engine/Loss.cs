@@ -6,7 +6,7 @@ namespace ImbLab.Engine;
 /// One batch (or probe chunk) as the loss sees it: the last layer's logits, row r at <c>Logits + r * Stride</c>
 /// with <see cref="Classes"/> real columns and padding up to the stride, and where the output deltas go (same layout).
 /// </summary>
-internal readonly unsafe ref struct LossBatch(float* logits, float* deltas, int stride, int classes, int rows, ReadOnlySpan<int> labels, int epoch)
+public readonly unsafe ref struct LossBatch(float* logits, float* deltas, int stride, int classes, int rows, ReadOnlySpan<int> labels, int epoch)
 {
     public float* Logits { get; } = logits;
 
@@ -30,7 +30,7 @@ internal readonly unsafe ref struct LossBatch(float* logits, float* deltas, int 
 /// margins, logit offsets from class counts) is fixed when the loss is made, and what changes during training is a
 /// function of <see cref="LossBatch.Epoch"/>, so one instance can serve every job on every thread.
 /// </summary>
-internal interface ILoss
+public interface ILoss
 {
     /// <summary>
     /// The loss the trainer minimises on the batch, and its deltas d loss / d logits; padding columns get 0.

@@ -8,7 +8,7 @@ namespace ImbLab.Engine;
 /// plus a forward pass for prediction. Training happens in <see cref="MlpTrainer"/>, which works on its own
 /// padded copy and writes back here; <see cref="Version"/> tells either side when the other has changed the values.
 /// </summary>
-internal sealed unsafe class Mlp
+public sealed unsafe class Mlp
 {
     private const int PredictChunk = 64;
 
@@ -46,7 +46,7 @@ internal sealed unsafe class Mlp
     public int ParameterCount => _layout.CanonicalLength;
 
     /// <summary>The kernels to use (tests and benchmarks pick the portable ones); falls back when the machine lacks them.</summary>
-    internal KernelPath KernelPath { get; set; } = KernelPath.Intrinsics;
+    public KernelPath KernelPath { get; set; } = KernelPath.Intrinsics;
 
     /// <summary>Changes whenever the parameters may have changed (every mutable view handed out counts as a change).</summary>
     internal long Version { get; private set; }

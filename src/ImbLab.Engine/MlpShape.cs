@@ -3,7 +3,7 @@ using ImbLab.Core.Specs;
 namespace ImbLab.Engine;
 
 /// <summary>The architecture of a fully connected classifier: Inputs -> Hidden[0] -> ... -> Classes (logits).</summary>
-internal sealed record MlpShape(int Inputs, IReadOnlyList<int> Hidden, int Classes, Activation Activation = Activation.Relu)
+public sealed record MlpShape(int Inputs, IReadOnlyList<int> Hidden, int Classes, Activation Activation = Activation.Relu)
 {
     /// <summary>Every problem with the shape at once; empty when the shape is usable.</summary>
     public IReadOnlyList<string> Validate()

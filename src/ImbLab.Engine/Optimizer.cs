@@ -7,7 +7,7 @@ namespace ImbLab.Engine;
 /// Updates one model's padded parameter vector from its gradient. Each instance belongs to one trainer and owns the
 /// state that the update carries from step to step (moments, momentum buffer, step count).
 /// </summary>
-internal unsafe interface IOptimizer
+public unsafe interface IOptimizer
 {
     /// <summary>Updates applied so far.</summary>
     int Steps { get; }
@@ -17,7 +17,7 @@ internal unsafe interface IOptimizer
 }
 
 /// <summary>Optimizer hyper-parameters with PyTorch's meaning (torch.optim.Adam / torch.optim.SGD).</summary>
-internal sealed record OptimizerSettings(
+public sealed record OptimizerSettings(
     OptimizerKind Kind = OptimizerKind.Adam,
     double LearningRate = 1e-3,
     double Beta1 = 0.9,

@@ -6,7 +6,7 @@ using ImbLab.Core.Results;
 namespace ImbLab.Report;
 
 /// <summary>How a report is made.</summary>
-internal sealed record ReportOptions
+public sealed record ReportOptions
 {
     /// <summary>Also render every figure as PNG (2x) for the figures folder; most of the time of a big report.</summary>
     public bool Png { get; init; }

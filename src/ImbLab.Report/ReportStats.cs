@@ -1,7 +1,7 @@
 namespace ImbLab.Report;
 
 /// <summary>A mean and its band (min and max) across runs.</summary>
-internal readonly record struct Summary(double Mean, double Low, double High, int N);
+public readonly record struct Summary(double Mean, double Low, double High, int N);
 
 /// <summary>
 /// The one summary the report draws that the shared statistics (ImbLab.Analysis.Statistics) have no twin for: bands

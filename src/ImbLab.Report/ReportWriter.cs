@@ -6,13 +6,13 @@ using ImbLab.Core.Results;
 namespace ImbLab.Report;
 
 /// <summary>What a report run wrote.</summary>
-internal sealed record ReportResult(string StudyId, string HtmlPath, string FiguresFolder, int Figures, bool Png, long HtmlBytes, int Datasets);
+public sealed record ReportResult(string StudyId, string HtmlPath, string FiguresFolder, int Figures, bool Png, long HtmlBytes, int Datasets);
 
 /// <summary>
 /// Writes one self-contained HTML report of a study (inline CSS and SVG, nothing loaded from anywhere) and every
 /// figure as SVG (and PNG when asked for) in a folder beside it (<c>&lt;name&gt;-figures/</c>). The only IO of the report.
 /// </summary>
-internal static partial class ReportWriter
+public static partial class ReportWriter
 {
     public const string DefaultFileName = "report.html";
 

@@ -7,7 +7,7 @@ namespace ImbLab.Store;
 /// The process that has a run in flight: its host, its pid and a random token (a pid can be reused after the process
 /// ends; the token tells two processes with the same pid apart, and two stores opened in one process).
 /// </summary>
-internal sealed record RunOwner(string Host, int Pid, string Token)
+public sealed record RunOwner(string Host, int Pid, string Token)
 {
     /// <summary>How often an owner refreshes the heartbeat of its runs in flight.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);

@@ -4,7 +4,7 @@ using ImbLab.Core.Results;
 namespace ImbLab.Store;
 
 /// <summary>Reading a whole study at once: the read model every analysis shares.</summary>
-internal sealed partial class StudyStore : IRunSamples
+public sealed partial class StudyStore : IRunSamples
 {
     /// <summary>
     /// Opens a store read-only and loads one study (by id or unique prefix; the most recently updated when null) from one

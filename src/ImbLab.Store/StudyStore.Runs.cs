@@ -11,7 +11,7 @@ namespace ImbLab.Store;
 /// may be deleted with its partial records and redone by anyone. Finishing a run clears its owner, so a finished row
 /// is the same whichever process wrote it.
 /// </summary>
-internal sealed partial class StudyStore
+public sealed partial class StudyStore
 {
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private ITimer? _heartbeat;
@@ -230,4 +230,4 @@ internal sealed partial class StudyStore
 }
 
 /// <summary>A run whose loss became non-finite: its keys, and the updates done and 1-based epoch when it happened.</summary>
-internal sealed record DivergedRun(string Dataset, string Protocol, string Level, int SeedIndex, long Seed, int Step, int Epoch);
+public sealed record DivergedRun(string Dataset, string Protocol, string Level, int SeedIndex, long Seed, int Step, int Epoch);

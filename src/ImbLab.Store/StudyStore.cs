@@ -14,7 +14,7 @@ namespace ImbLab.Store;
 /// leaves at worst a 'running' row, which a later study process redoes once its owner is gone (StudyStore.Runs.cs).
 /// SQLite failures leave the store as <see cref="ImbLabException"/>s naming the store (<see cref="StoreErrors"/>).
 /// </summary>
-internal sealed partial class StudyStore : IDisposable
+public sealed partial class StudyStore : IDisposable
 {
     /// <summary>The tables holding a run's records, all replaced together when the run completes.</summary>
     private static readonly string[] RunTables = ["metrics", "samples", "sample_signals", "gradient_metrics", "representation_metrics", "activations"];
@@ -495,7 +495,7 @@ internal sealed partial class StudyStore : IDisposable
     private string Now() => Timestamp(_clock.GetUtcNow());
 
     /// <summary>The store's time format: ISO 8601 UTC to the millisecond, which also orders correctly as text.</summary>
-    internal static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Compact little-endian encodings of the per-sample arrays.</summary>

@@ -10,7 +10,7 @@ using ImbLab.Study.Running;
 namespace ImbLab.Study;
 
 /// <summary>The phases after training, so a command can show which one is running.</summary>
-internal enum StudyPhase
+public enum StudyPhase
 {
     Summary,
     Findings,
@@ -18,21 +18,21 @@ internal enum StudyPhase
 }
 
 /// <summary>What a whole study produced: the training outcome, the end-of-study table and the findings.</summary>
-internal sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings)
+public sealed record StudyResults(StudyOutcome Outcome, string StorePath, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<FindingRow> Findings)
 {
     /// <summary>Runs whose loss became non-finite: stored as results, left out of the summary and the findings.</summary>
     public IReadOnlyList<DivergedRun> Diverged { get; init; } = [];
 }
 
 /// <summary>One run trained by <see cref="StudyPipeline.TrainOne"/>: its dataset, its row and everything it recorded.</summary>
-internal sealed record TrainedRun(LoadedDataset Dataset, RunRow Run, RunRecords Records);
+public sealed record TrainedRun(LoadedDataset Dataset, RunRow Run, RunRecords Records);
 
 /// <summary>
 /// A study from spec to findings: plan, train what is not finished, then read the study once into its read model and
 /// derive the summary and the findings from it. What writes further outputs (the HTML report) is handed in, so this
 /// layer does not depend on it.
 /// </summary>
-internal static class StudyPipeline
+public static class StudyPipeline
 {
     public static StudyResults Run(StudySpec spec, string storePath, int threads, IProgress<StudyProgress>? progress,
         CancellationToken cancellationToken, Action<StudyPlan>? planned = null, Action<StudyPhase>? phase = null,

@@ -10,7 +10,7 @@ namespace ImbLab.Analysis.Dynamics;
 /// true-class probability over the training epochs (Swayamdipta et al. 2020). Aum: mean margin (true logit minus the
 /// largest other) over epochs 1..E (Pleiss et al. 2020).
 /// </summary>
-internal sealed record SampleDynamics(int? LearnedEpoch, int ForgettingEvents, double Confidence, double Variability, double Correctness, double Aum)
+public sealed record SampleDynamics(int? LearnedEpoch, int ForgettingEvents, double Confidence, double Variability, double Correctness, double Aum)
 {
     public bool NeverLearned => LearnedEpoch is null;
 }
@@ -26,7 +26,7 @@ internal sealed record SampleDynamics(int? LearnedEpoch, int ForgettingEvents, d
 /// <item>With no checkpoint after epoch 0, the averages are NaN.</item>
 /// </list>
 /// </summary>
-internal static class SampleDynamicsCalculator
+public static class SampleDynamicsCalculator
 {
     public static SampleDynamics[] Compute(IReadOnlyList<bool[]> correctByEpoch, IReadOnlyList<float[]> pTrueByEpoch,
         IReadOnlyList<float[]> marginByEpoch, IReadOnlyList<int> epochs, bool includeEpochZero = false)
@@ -81,7 +81,7 @@ internal static class SampleDynamicsCalculator
 /// every epoch (+∞), so a median of +∞ means more than half were never learned. NeverLearned is a proportion with
 /// its Wilson interval.
 /// </summary>
-internal sealed record DynamicsSummary(
+public sealed record DynamicsSummary(
     int Samples,
     IReadOnlyList<double> LearnedEpochQuantiles,
     Estimate MedianLearnedEpoch,
@@ -114,7 +114,7 @@ internal sealed record DynamicsSummary(
 }
 
 /// <summary>One seed's counts for the memorisation gap: minority train samples learned, minority test samples right at the end.</summary>
-internal readonly record struct GapCounts(int TrainLearned, int TrainSamples, int TestCorrect, int TestSamples)
+public readonly record struct GapCounts(int TrainLearned, int TrainSamples, int TestCorrect, int TestSamples)
 {
     public double Gap => (double)TrainLearned / TrainSamples - (double)TestCorrect / TestSamples;
 }
@@ -126,7 +126,7 @@ internal readonly record struct GapCounts(int TrainLearned, int TrainSamples, in
 /// per-sample interval). Across seeds: the mean of the per-seed gaps with its t interval (the honest one for
 /// "would it hold with another seed"), cut to [-1, 1], the range a difference of two shares can take.
 /// </summary>
-internal sealed record MemorisationGap(Estimate Pooled, Estimate AcrossSeeds, int Seeds)
+public sealed record MemorisationGap(Estimate Pooled, Estimate AcrossSeeds, int Seeds)
 {
     public static MemorisationGap Of(IReadOnlyList<GapCounts> seeds)
     {

@@ -4,7 +4,7 @@ using ImbLab.Analysis.Statistics;
 namespace ImbLab.Analysis.Findings;
 
 /// <summary>Which way a finding's claim points relative to its bound.</summary>
-internal enum ClaimSide
+public enum ClaimSide
 {
     /// <summary>The claim is that the effect is above the bound.</summary>
     Above,
@@ -21,7 +21,7 @@ internal enum ClaimSide
 /// claimed); inconclusive otherwise, and always when a precondition fails (too few seeds, minority test samples or
 /// imbalance levels; not recorded).
 /// </summary>
-internal static class FindingRules
+public static class FindingRules
 {
     public const double Alpha = 0.05;
     public const int MinSeeds = 3;

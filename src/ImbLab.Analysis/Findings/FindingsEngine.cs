@@ -10,7 +10,7 @@ namespace ImbLab.Analysis.Findings;
 /// one run; k-fold runs of a seed are averaged first) and a verdict by the rule in <see cref="FindingRules"/>
 /// (docs/findings.md). Holm's adjustment runs over all findings of one dataset that carry a p-value.
 /// </summary>
-internal static class FindingsEngine
+public static class FindingsEngine
 {
     public const string DesignProtocol = "subsample-minority";
     public static readonly string[] ControlProtocols = ["fixed-n", "fixed-minority", "fixed-majority"];

@@ -4,7 +4,7 @@ using ImbLab.Core.Results;
 namespace ImbLab.Analysis.Findings;
 
 /// <summary>The per-run numbers the findings compare across seeds and imbalance levels. NaN = not available.</summary>
-internal static class RunMeasures
+public static class RunMeasures
 {
     public const string Train = Splits.Train;
     public const string Test = Splits.Test;
@@ -141,4 +141,4 @@ internal static class RunMeasures
 }
 
 /// <summary>The minority's test recall under three decision rules, and the threshold chosen on the training part.</summary>
-internal sealed record ThresholdRecall(double Argmax, double Threshold, double AtThreshold, double LogitAdjusted);
+public sealed record ThresholdRecall(double Argmax, double Threshold, double AtThreshold, double LogitAdjusted);

@@ -8,7 +8,7 @@ namespace ImbLab.Analysis.Findings;
 /// One finished run's epoch-end metrics as series over epochs 0..E (the early log-spaced checkpoints inside an epoch
 /// are left out: every analysis here is per epoch). A value missing at an epoch is NaN.
 /// </summary>
-internal sealed class RunView
+public sealed class RunView
 {
     private readonly Dictionary<(string Split, int? Class, string Metric), double[]> _series;
 
@@ -95,7 +95,7 @@ internal sealed class RunView
 }
 
 /// <summary>A run's per-sample signals of one split at its epoch-end checkpoints, in epoch order, with the samples' labels.</summary>
-internal sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, int[] Epochs, bool[][] Correct, float[][] PTrue, float[][] Margin)
+public sealed record SplitSignals(string Split, int[] RowIds, int[] Labels, int[] Epochs, bool[][] Correct, float[][] PTrue, float[][] Margin)
 {
     /// <summary>
     /// Epoch-end signals per split of one run. With <paramref name="dynamics"/> set, when the run's config has

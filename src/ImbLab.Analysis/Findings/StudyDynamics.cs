@@ -5,21 +5,21 @@ using ImbLab.Core.Results;
 namespace ImbLab.Analysis.Findings;
 
 /// <summary>One sample's dynamics in one run, with where it came from.</summary>
-internal sealed record SampleDynamicsRow(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, string Split, int Sample,
+public sealed record SampleDynamicsRow(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, string Split, int Sample,
     int Class, string Role, SampleDynamics Dynamics);
 
 /// <summary>A group's summary: dataset, protocol, level, role (minority/majority/other) and split, pooled over its runs.</summary>
-internal sealed record DynamicsGroup(string Dataset, string Protocol, string Level, string Role, string Split, int Runs, DynamicsSummary Summary);
+public sealed record DynamicsGroup(string Dataset, string Protocol, string Level, string Role, string Split, int Runs, DynamicsSummary Summary);
 
 /// <summary>The memorisation gap of one dataset, protocol and level.</summary>
-internal sealed record GapRow(string Dataset, string Protocol, string Level, MemorisationGap Gap);
+public sealed record GapRow(string Dataset, string Protocol, string Level, MemorisationGap Gap);
 
 /// <summary>
 /// Per-sample dynamics of a study from the store: epoch-end signals only; 'train' is the evaluation of the training
 /// part, or the training presentations when a run's config says "dynamics_from": "training" and recorded a
 /// 'train_presented' split.
 /// </summary>
-internal static class StudyDynamics
+public static class StudyDynamics
 {
     public static IEnumerable<SampleDynamicsRow> Samples(StudyData study)
     {

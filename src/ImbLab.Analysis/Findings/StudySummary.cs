@@ -3,7 +3,7 @@ using ImbLab.Core.Results;
 namespace ImbLab.Analysis.Findings;
 
 /// <summary>Mean, sample standard deviation (n - 1) and count over seeds, NaN values left out (NaN when none remain).</summary>
-internal readonly record struct SeedStat(double Mean, double Sd, int N)
+public readonly record struct SeedStat(double Mean, double Sd, int N)
 {
     public static SeedStat Of(IEnumerable<double> values)
     {
@@ -16,7 +16,7 @@ internal readonly record struct SeedStat(double Mean, double Sd, int N)
 }
 
 /// <summary>One line of the end-of-study table: a dataset, protocol and imbalance level, over its seeds, at the last epoch.</summary>
-internal sealed record SummaryRow(
+public sealed record SummaryRow(
     string Dataset,
     string Protocol,
     string Level,
@@ -29,7 +29,7 @@ internal sealed record SummaryRow(
     SeedStat TestBalancedAccuracy,
     SeedStat TestRocAuc);
 
-internal static class StudySummary
+public static class StudySummary
 {
     public static IReadOnlyList<SummaryRow> Build(StudyData study)
     {

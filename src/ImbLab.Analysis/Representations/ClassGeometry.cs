@@ -13,10 +13,10 @@ namespace ImbLab.Analysis;
 /// the centre onto itself). With two classes the centred means are opposite, so the cosine is -1.</param>
 /// <param name="Nc1">tr(S_W S_B^+) / C over the C classes present.</param>
 /// <param name="Cdnv">(Var_i + Var_j) / (2 ||mu_i - mu_j||^2).</param>
-internal sealed record ClassGeometryResult(double[][] Means, double[] WithinVariance, double[,] MeanDistance, double[,] MeanCosine,
+public sealed record ClassGeometryResult(double[][] Means, double[] WithinVariance, double[,] MeanDistance, double[,] MeanCosine,
     double Nc1, double[,] Cdnv);
 
-internal static class ClassGeometry
+public static class ClassGeometry
 {
     /// <summary>
     /// Eigenvalues of S_B at or below this fraction of the largest are treated as 0 by the pseudo-inverse

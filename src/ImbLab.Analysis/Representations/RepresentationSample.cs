@@ -7,7 +7,7 @@ namespace ImbLab.Analysis;
 /// silhouette. Every class keeps a floor of rows, so a small minority is not drowned and a large one does not
 /// crowd the others out (a silhouette needs at least two classes).
 /// </summary>
-internal static class RepresentationSample
+public static class RepresentationSample
 {
     /// <summary>
     /// All rows (0..n-1) when n &lt;= <paramref name="maxRows"/>. Otherwise exactly maxRows rows: each class c first

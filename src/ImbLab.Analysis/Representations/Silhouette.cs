@@ -6,7 +6,7 @@ namespace ImbLab.Analysis;
 /// the same, so a 1% minority is not drowned); <see cref="Mean"/> is scikit-learn's silhouette_score, the mean
 /// over all samples.
 /// </summary>
-internal sealed record SilhouetteSummary(double[] PerClassMean, double UnweightedMean, double Mean);
+public sealed record SilhouetteSummary(double[] PerClassMean, double UnweightedMean, double Mean);
 
 /// <summary>
 /// Exact silhouette coefficients (Rousseeuw 1987) with scikit-learn's definition and Euclidean distance.
@@ -15,7 +15,7 @@ internal sealed record SilhouetteSummary(double[] PerClassMean, double Unweighte
 ///   x=0: a = 1, b = (4 + 6)/2 = 5,  s = 4/5;     x=1: a = 1, b = (3 + 5)/2 = 4, s = 3/4;
 ///   x=4: a = 2, b = (4 + 3)/2 = 3.5, s = 3/7;    x=6: a = 2, b = (6 + 5)/2 = 5.5, s = 7/11.
 /// </summary>
-internal static class Silhouette
+public static class Silhouette
 {
     /// <summary>
     /// s(i) = (b - a) / max(a, b), where a(i) is the mean distance to the other members of i's class and b(i)

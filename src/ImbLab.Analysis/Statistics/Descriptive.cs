@@ -1,7 +1,7 @@
 namespace ImbLab.Analysis.Statistics;
 
 /// <summary>A point estimate with a two-sided interval. Low/High are NaN when the data cannot give an interval.</summary>
-internal readonly record struct Estimate(double Value, double Low, double High, int N)
+public readonly record struct Estimate(double Value, double Low, double High, int N)
 {
     public static Estimate None(int n = 0) => new(double.NaN, double.NaN, double.NaN, n);
 
@@ -20,7 +20,7 @@ internal readonly record struct Estimate(double Value, double Low, double High, 
 }
 
 /// <summary>How p-values are written for people: the CLI's findings table and the report should both use this.</summary>
-internal static class PValueText
+public static class PValueText
 {
     /// <summary>Below this a double's p-value says nothing more precise (a t tail of 0 is an underflow, not a certainty).</summary>
     public const double Floor = 1e-16;
@@ -34,14 +34,14 @@ internal static class PValueText
 }
 
 /// <summary>A test statistic and its two-sided p-value, with the method that produced the p-value.</summary>
-internal readonly record struct TestResult(double Statistic, double PValue, int N, string Method);
+public readonly record struct TestResult(double Statistic, double PValue, int N, string Method);
 
 /// <summary>
 /// Descriptive statistics with their conventions stated: NaN values are dropped before anything is computed
 /// (so N counts the values used); the standard deviation of a sample uses n - 1; an interval that needs more
 /// values than there are is NaN, never a made-up width.
 /// </summary>
-internal static class Descriptive
+public static class Descriptive
 {
     public static double[] Finite(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).ToArray();
 

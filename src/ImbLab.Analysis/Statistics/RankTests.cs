@@ -4,7 +4,7 @@ namespace ImbLab.Analysis.Statistics;
 /// Rank statistics and tests, each matching a named scipy 1.10 call (stated per method). Ties get average ranks.
 /// Pairs with a NaN on either side are dropped.
 /// </summary>
-internal static class RankTests
+public static class RankTests
 {
     /// <summary>1-based ranks with ties averaged (scipy.stats.rankdata, method 'average').</summary>
     public static double[] Ranks(IReadOnlyList<double> values)
@@ -203,7 +203,7 @@ internal static class RankTests
 }
 
 /// <summary>Multiple-testing adjustment.</summary>
-internal static class MultipleTesting
+public static class MultipleTesting
 {
     /// <summary>
     /// Holm's step-down adjusted p-values, in the input order: sort ascending, p'_(i) = max_{j ≤ i} min(1, (m - j + 1) p_(j)).

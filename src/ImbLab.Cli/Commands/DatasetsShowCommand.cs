@@ -96,7 +96,7 @@ internal sealed class DatasetsShowCommand(IAnsiConsole console, ErrorConsole err
         if (settings.Json)
         {
             var rows = sorted.Cast<object>().Concat(skipped.Select(s => new { path = s.Path, skipped = s.Reason }));
-            console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
         }
         else if (sorted.Count == 1 && skipped.Count == 0) WriteOne(sorted[0]);
         else WriteTable(sorted, skipped);

@@ -15,7 +15,7 @@ internal static class DryRunView
         var infeasible = plan.Infeasible.Select(i => i with { Message = Settings.Render(i.Message, OptionNames.For) }).ToList();
         if (json)
         {
-            console.WriteLine(JsonSerializer.Serialize(plan with { Infeasible = infeasible }, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(plan with { Infeasible = infeasible }, CliJson.Options));
             return plan.Feasible ? ImbLabApp.Ok : ImbLabApp.DataError;
         }
 

@@ -45,7 +45,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSe
         var m = ClassificationMetrics.Compute(p.Probabilities, p.ClassNames.Count, p.Labels, p.PositiveClass, p.Loss);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
                 file = settings.Predictions,
                 input = p.Kind,

@@ -26,7 +26,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettin
     {
         using var data = StudyStore.Load(settings.Store, settings.Study);
         var result = ReportWriter.Write(data, data.Findings, settings.Out ?? ReportWriter.DefaultPath(settings.Store), new ReportOptions { Png = settings.Png }, cancellationToken);
-        if (settings.Json) console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
+        if (settings.Json) console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
         else Print(console, result);
         return ImbLabApp.Ok;
     }

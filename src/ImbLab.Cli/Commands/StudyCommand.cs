@@ -105,7 +105,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 outcome.StudyId, outcome.RunsTotal, outcome.RunsSkipped, outcome.RunsDone, outcome.RunsRedone,
                 ElapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 3),
             };
-            console.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, diverged = results.Diverged, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, diverged = results.Diverged, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
         }
         else
         {

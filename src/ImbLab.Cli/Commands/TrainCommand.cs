@@ -47,7 +47,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
 
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
                 run = new { run.RunId, run.Protocol, run.Level, run.Seed, run.TrainCounts, run.TestCounts, run.MinorityClass, class_names = classNames },
                 config = JsonDocument.Parse(run.ConfigJson).RootElement,

@@ -36,7 +36,7 @@ namespace ImbLab.Core;
 /// <item>0 rows: every value NaN, every support 0.</item>
 /// </list>
 /// </remarks>
-internal static class ClassificationMetrics
+public static class ClassificationMetrics
 {
     // Class tallies live on the stack up to this many classes; beyond it (never in this project) they are allocated.
     private const int StackClasses = 64;

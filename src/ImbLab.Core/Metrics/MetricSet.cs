@@ -11,7 +11,7 @@ namespace ImbLab.Core;
 /// <param name="Precision">TP / (rows predicted as this class); NaN when nothing is predicted as this class.</param>
 /// <param name="F1">2PR / (P + R); NaN when P or R is NaN; 0 when P + R = 0.</param>
 /// <param name="PredictedShare">Rows predicted as this class / all rows; NaN when there are no rows.</param>
-internal sealed record ClassMetrics(int Class, int Support, double MeanLoss, double Recall, double Precision, double F1, double PredictedShare);
+public sealed record ClassMetrics(int Class, int Support, double MeanLoss, double Recall, double Precision, double F1, double PredictedShare);
 
 /// <summary>
 /// Per-class and overall classification metrics of one set of predictions. Conventions (see
@@ -24,7 +24,7 @@ internal sealed record ClassMetrics(int Class, int Support, double MeanLoss, dou
 /// <param name="GMean">(Product of recalls over the classes present)^(1 / number present); binary with both present: sqrt(TPR * TNR).</param>
 /// <param name="RocAuc">P(s+ &gt; s-) + 0.5 P(s+ = s-); NaN unless both sides are present. Macro one-vs-rest for C &gt; 2.</param>
 /// <param name="PrAuc">scikit-learn's average precision of the positive class; NaN without positives. Macro one-vs-rest for C &gt; 2.</param>
-internal sealed record MetricSet(
+public sealed record MetricSet(
     IReadOnlyList<ClassMetrics> Classes,
     double MeanLoss,
     double Accuracy,

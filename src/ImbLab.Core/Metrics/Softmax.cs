@@ -1,7 +1,7 @@
 namespace ImbLab.Core;
 
 /// <summary>Softmax probabilities and cross-entropy straight from logits, stable for any finite logits.</summary>
-internal static class Softmax
+public static class Softmax
 {
     private const int StackClasses = 64;
 

@@ -1,7 +1,7 @@
 namespace ImbLab.Core.Results;
 
 /// <summary>The split names a run records under: written to stores, exports and reports, so they never change.</summary>
-internal static class Splits
+public static class Splits
 {
     public const string Train = "train";
     public const string Test = "test";
@@ -11,7 +11,7 @@ internal static class Splits
 }
 
 /// <summary>The metric names of the metrics table (per class, and per split when the class is null).</summary>
-internal static class MetricNames
+public static class MetricNames
 {
     public const string Support = "support";
     public const string Loss = "loss";
@@ -27,7 +27,7 @@ internal static class MetricNames
 }
 
 /// <summary>A class's role in a run, from its training counts (never from its label).</summary>
-internal static class Roles
+public static class Roles
 {
     public const string Minority = "minority";
     public const string Majority = "majority";

@@ -1,36 +1,36 @@
 namespace ImbLab.Core.Results;
 
 /// <summary>One metric value in long format. Class is null for whole-split metrics; NaN means undefined.</summary>
-internal readonly record struct MetricRecord(int Step, double Epoch, string Split, int? Class, string Metric, double Value);
+public readonly record struct MetricRecord(int Step, double Epoch, string Split, int? Class, string Metric, double Value);
 
 /// <summary>
 /// Per-sample signals of one split at one checkpoint, in the order of <see cref="SplitSamples.RowIds"/>:
 /// probability of the true class, margin (true logit minus the largest other logit) and correctness (argmax).
 /// </summary>
-internal sealed record SampleSignals(int Step, double Epoch, string Split, float[] TrueClassProbability, float[] Margin, bool[] Correct);
+public sealed record SampleSignals(int Step, double Epoch, string Split, float[] TrueClassProbability, float[] Margin, bool[] Correct);
 
 /// <summary>Which rows of the dataset a split of a run holds, and their labels.</summary>
-internal sealed record SplitSamples(string Split, int[] RowIds, int[] Labels);
+public sealed record SplitSamples(string Split, int[] RowIds, int[] Labels);
 
 /// <summary>
 /// A gradient-competition value at a checkpoint. Layer: the parameter layer (0 = first hidden layer's weights and
 /// biases, ..., last = the output layer), null for the whole network. Class / OtherClass: the class, or the pair
 /// for pairwise metrics (cosine), null for whole-gradient metrics.
 /// </summary>
-internal readonly record struct GradientRecord(int Step, double Epoch, int? Layer, int? Class, int? OtherClass, string Metric, double Value);
+public readonly record struct GradientRecord(int Step, double Epoch, int? Layer, int? Class, int? OtherClass, string Metric, double Value);
 
 /// <summary>
 /// A representation-separability value at a checkpoint. Layer 0 is the encoded input space, 1..H the hidden layers
 /// (after the activation), H+1 the output layer (its weights and biases: minority collapse). Rows is how many
 /// samples the measure used (all, or a stratified subsample that keeps every minority sample).
 /// </summary>
-internal readonly record struct RepresentationRecord(int Step, double Epoch, string Split, int Layer, int? Class, int? OtherClass, string Metric, double Value, int Rows);
+public readonly record struct RepresentationRecord(int Step, double Epoch, string Split, int Layer, int? Class, int? OtherClass, string Metric, double Value, int Rows);
 
 /// <summary>The hidden activations of one layer on one split at one checkpoint (recorded on request only: they are large).</summary>
-internal sealed record ActivationSnapshot(int Step, double Epoch, string Split, int Layer, int[] RowIds, int Width, float[] Values);
+public sealed record ActivationSnapshot(int Step, double Epoch, string Split, int Layer, int[] RowIds, int Width, float[] Values);
 
 /// <summary>Everything one finished run produced: written to the store in one transaction.</summary>
-internal sealed class RunRecords
+public sealed class RunRecords
 {
     public List<MetricRecord> Metrics { get; } = [];
     public List<SampleSignals> Signals { get; } = [];
@@ -44,13 +44,13 @@ internal sealed class RunRecords
 }
 
 /// <summary>Where a run's batch loss became non-finite: updates done before that batch, and its 1-based epoch.</summary>
-internal sealed record Divergence(int Step, int Epoch);
+public sealed record Divergence(int Step, int Epoch);
 
 /// <summary>
 /// One stated finding for a dataset and protocol of a study: the claim, the verdict its written rule gives, and the
 /// numbers behind it (effect with its interval across seeds, a p-value where a test applies, NaN where none does).
 /// </summary>
-internal sealed record FindingRow(
+public sealed record FindingRow(
     string StudyId,
     string Dataset,
     string Protocol,

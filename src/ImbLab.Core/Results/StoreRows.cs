@@ -1,7 +1,7 @@
 namespace ImbLab.Core.Results;
 
 /// <summary>A dataset as the store describes it: identity, shape and class counts of the whole file.</summary>
-internal sealed record DatasetRow(
+public sealed record DatasetRow(
     string DatasetId,
     string Name,
     string Source,
@@ -15,7 +15,7 @@ internal sealed record DatasetRow(
     string DetailsJson);
 
 /// <summary>One run's identity, resolved config and realised counts.</summary>
-internal sealed record RunRow(
+public sealed record RunRow(
     string RunId,
     string StudyId,
     string DatasetId,

@@ -1,10 +1,10 @@
 namespace ImbLab.Core.Results;
 
 /// <summary>A study as the store holds it: its id, when it was created and last run, by which ImbLab, and its spec as JSON.</summary>
-internal sealed record StudyRow(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson);
+public sealed record StudyRow(string StudyId, string CreatedAt, string UpdatedAt, string Version, string ConfigJson);
 
 /// <summary>One finished run and everything it recorded at its checkpoints except the per-sample arrays.</summary>
-internal sealed record RunData(
+public sealed record RunData(
     RunRow Run,
     IReadOnlyList<MetricRecord> Metrics,
     IReadOnlyList<GradientRecord> Gradients,
@@ -14,7 +14,7 @@ internal sealed record RunData(
 /// The per-sample arrays of a study's runs: n samples x checkpoints per run, the bulk of a store, so they are read one
 /// run at a time, from the same snapshot as the rest of the <see cref="StudyData"/>.
 /// </summary>
-internal interface IRunSamples
+public interface IRunSamples
 {
     IReadOnlyList<SplitSamples> Samples(string runId);
 
@@ -26,7 +26,7 @@ internal interface IRunSamples
 /// The read model of one study: loaded once, from one consistent snapshot of the store, and shared by everything
 /// that analyses it (summary, findings, dynamics, report), so none of them queries the store on its own.
 /// </summary>
-internal sealed class StudyData : IDisposable
+public sealed class StudyData : IDisposable
 {
     private readonly Dictionary<string, DatasetRow> _datasets;
     private readonly IDisposable? _snapshot;

@@ -4,21 +4,21 @@ using System.Text.Json.Serialization;
 namespace ImbLab.Core.Specs;
 
 /// <summary>The hidden layers' activation.</summary>
-internal enum Activation
+public enum Activation
 {
     Relu,
     Tanh,
 }
 
 /// <summary>The optimizer, with PyTorch's meaning (torch.optim.Adam, torch.optim.SGD with momentum).</summary>
-internal enum OptimizerKind
+public enum OptimizerKind
 {
     Adam,
     Sgd,
 }
 
 /// <summary>When per-class gradients are recorded.</summary>
-internal enum GradientSchedule
+public enum GradientSchedule
 {
     /// <summary>At the early log-spaced steps and the log-spaced epochs where representations are measured.</summary>
     Log,
@@ -28,7 +28,7 @@ internal enum GradientSchedule
 }
 
 /// <summary>Where the per-sample training dynamics come from.</summary>
-internal enum DynamicsSource
+public enum DynamicsSource
 {
     /// <summary>The post-epoch evaluation of the training part.</summary>
     Eval,
@@ -41,7 +41,7 @@ internal enum DynamicsSource
 /// The names of a choice as users write them (kebab-case: <c>relu</c>, <c>sgd</c>): parsed once where text comes in
 /// (an option, a study file), so everything below works with the enum.
 /// </summary>
-internal static class Choice<T> where T : struct, Enum
+public static class Choice<T> where T : struct, Enum
 {
     private static readonly (T Value, string Name)[] Values =
         [.. Enum.GetValues<T>().Select(v => (v, JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString())))];

@@ -6,7 +6,7 @@ using ImbLab.Core;
 namespace ImbLab.Core.Specs;
 
 /// <summary>The network and its training: everything that shapes one model's run apart from the data.</summary>
-internal sealed record ModelSpec
+public sealed record ModelSpec
 {
     public const int MaxWidth = 65536;
     public const int MaxEpochs = 1_000_000;
@@ -67,7 +67,7 @@ internal sealed record ModelSpec
 /// What a run records beyond the per-class metrics: the raw signals the dynamics analyses derive from. All of it is
 /// part of the run's config, since it decides what the store holds.
 /// </summary>
-internal sealed record DiagnosticsSpec
+public sealed record DiagnosticsSpec
 {
     /// <summary>Per-class gradients (norms per layer, cosines between classes, share of the update) at checkpoints.</summary>
     public bool Gradients { get; init; } = true;
@@ -97,13 +97,13 @@ internal sealed record DiagnosticsSpec
 }
 
 /// <summary>One cell of the n_min x n_maj grid protocol.</summary>
-internal sealed record GridCell(int Minority, int Majority);
+public sealed record GridCell(int Minority, int Majority);
 
 /// <summary>
 /// A study: datasets x protocols x imbalance levels x seeds. Built from CLI options or read from a JSON study
 /// file (same field names, snake_case). Everything that changes results is in here, so its hash names the study.
 /// </summary>
-internal sealed record StudySpec
+public sealed record StudySpec
 {
     public const string SyntheticDefault = "synthetic";
 

@@ -6,13 +6,13 @@ using ImbLab.Core.Specs;
 namespace ImbLab.Data.Catalog;
 
 /// <summary>Where a dataset comes from: a file the user named, or the built-in synthetic generator.</summary>
-internal sealed record DatasetSource(string Display, string? FilePath, SyntheticSpec? Synthetic)
+public sealed record DatasetSource(string Display, string? FilePath, SyntheticSpec? Synthetic)
 {
     public bool IsSynthetic => Synthetic is not null;
 }
 
 /// <summary>Turns the --data arguments into dataset sources: files as given, folders searched recursively.</summary>
-internal static partial class DatasetCatalog
+public static partial class DatasetCatalog
 {
     public static readonly string[] Extensions = [".dat", ".arff", ".csv", ".tsv", ".txt"];
 

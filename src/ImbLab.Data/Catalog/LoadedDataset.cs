@@ -12,7 +12,7 @@ namespace ImbLab.Data.Catalog;
 /// One train/test partition of a dataset, drawn for one seed index (<see cref="SeedIndex"/>) with its split seed, or
 /// shared by every seed index (null: KEEL's own folds, which are files; each comes with its own combined table).
 /// </summary>
-internal sealed record SplitData(RawTable Table, DataSplit Split)
+public sealed record SplitData(RawTable Table, DataSplit Split)
 {
     public int? SeedIndex { get; init; }
 
@@ -25,7 +25,7 @@ internal sealed record SplitData(RawTable Table, DataSplit Split)
 /// draws its own stratified split (or fold assignment) so that intervals across seeds include the test-split
 /// variance, which dominates with a handful of minority test rows; every protocol and level of a seed index shares it.
 /// </summary>
-internal sealed class LoadedDataset
+public sealed class LoadedDataset
 {
     private LoadedDataset(DatasetSource source, RawTable whole, string fingerprint, string detailsJson, IReadOnlyList<SplitData> splits)
     {

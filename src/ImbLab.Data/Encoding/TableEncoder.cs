@@ -4,7 +4,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Encoding;
 
 /// <summary>What to do with a missing cell: refuse the data, or fill it from the training rows.</summary>
-internal enum MissingPolicy
+public enum MissingPolicy
 {
     Error,
     Impute,
@@ -16,7 +16,7 @@ internal enum MissingPolicy
 /// divided by 1 and so becomes 0, as scikit-learn's StandardScaler does), nominal attributes are one-hot over
 /// their declared levels (a level unseen in training simply gets an all-zero column in training).
 /// </summary>
-internal sealed class TableEncoder
+public sealed class TableEncoder
 {
     private readonly IReadOnlyList<AttributeInfo> _attributes;
     private readonly double[] _mean;

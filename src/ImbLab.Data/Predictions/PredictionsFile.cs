@@ -11,7 +11,7 @@ namespace ImbLab.Data.Predictions;
 /// classes_[1]), unless the caller names it. Turned into the probabilities the monitor's metric code takes, so
 /// `imblab evaluate` and training report the same numbers by the same code.
 /// </summary>
-internal sealed record Predictions(
+public sealed record Predictions(
     IReadOnlyList<string> ClassNames,
     int[] Labels,
     float[] Probabilities,
@@ -20,7 +20,7 @@ internal sealed record Predictions(
     string Kind,
     int? ScoreClass = null);
 
-internal static class PredictionsFile
+public static class PredictionsFile
 {
     public static Predictions Read(string path, string? labelColumn = null, string? scoreColumn = null, string? positive = null,
         string? scoreClass = null)

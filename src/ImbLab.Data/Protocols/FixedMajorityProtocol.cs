@@ -1,7 +1,7 @@
 namespace ImbLab.Data.Protocols;
 
 /// <summary>The same n_maj at every IR; n_min shrinks with IR.</summary>
-internal sealed class FixedMajorityProtocol : HeldQuantityProtocol
+public sealed class FixedMajorityProtocol : HeldQuantityProtocol
 {
     public override string Name => "fixed-majority";
 

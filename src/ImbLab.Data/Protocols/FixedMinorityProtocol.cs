@@ -1,7 +1,7 @@
 namespace ImbLab.Data.Protocols;
 
 /// <summary>The same n_min at every IR; n_maj grows with IR.</summary>
-internal sealed class FixedMinorityProtocol : HeldQuantityProtocol
+public sealed class FixedMinorityProtocol : HeldQuantityProtocol
 {
     public override string Name => "fixed-minority";
 

@@ -1,7 +1,7 @@
 namespace ImbLab.Data.Protocols;
 
 /// <summary>The same total N at every IR, so size and ratio are not confounded.</summary>
-internal sealed class FixedNProtocol : HeldQuantityProtocol
+public sealed class FixedNProtocol : HeldQuantityProtocol
 {
     public override string Name => "fixed-n";
 

@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Protocols;
 
 /// <summary>Every (n_min, n_maj) cell given explicitly (field <c>grid</c>); the IRs are not read.</summary>
-internal sealed class GridProtocol : IImbalanceProtocol
+public sealed class GridProtocol : IImbalanceProtocol
 {
     public string Name => "grid";
 

@@ -6,7 +6,7 @@ namespace ImbLab.Data.Protocols;
 /// The fixed-* controls: one quantity (N, n_min or n_maj) is held at the same value for every IR, so the levels
 /// differ in ratio and not in that quantity. The value is the largest that every IR can realise.
 /// </summary>
-internal abstract class HeldQuantityProtocol : IrProtocol
+public abstract class HeldQuantityProtocol : IrProtocol
 {
     /// <summary>The held quantity's name in messages: N, n_min or n_maj.</summary>
     protected abstract string Held { get; }

@@ -5,7 +5,7 @@ namespace ImbLab.Data.Protocols;
 /// Protocols other than natural are binary: with two classes the minority is Core's <c>Minority()</c> and the
 /// majority the other class (so a tie gives class 1 the minority role, class 0 the majority).
 /// </summary>
-internal interface IImbalanceProtocol
+public interface IImbalanceProtocol
 {
     /// <summary>The stable name stores and study files use, e.g. <c>fixed-n</c>.</summary>
     string Name { get; }

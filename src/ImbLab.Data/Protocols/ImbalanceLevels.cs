@@ -6,7 +6,7 @@ namespace ImbLab.Data.Protocols;
 /// The levels a study asks its protocols for: imbalance ratios (field <c>irs</c>) and explicit
 /// (minority, majority) cells (field <c>grid</c>). Each protocol reads the one it plans from.
 /// </summary>
-internal sealed class ImbalanceLevels(IReadOnlyList<double> irs, IReadOnlyList<(int Minority, int Majority)> cells)
+public sealed class ImbalanceLevels(IReadOnlyList<double> irs, IReadOnlyList<(int Minority, int Majority)> cells)
 {
     public IReadOnlyList<double> Irs { get; } = irs;
 

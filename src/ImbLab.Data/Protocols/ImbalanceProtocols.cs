@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Protocols;
 
 /// <summary>Every imbalance protocol, by the name stores and study files use.</summary>
-internal static class ImbalanceProtocols
+public static class ImbalanceProtocols
 {
     public static readonly NaturalProtocol Natural = new();
     public static readonly SubsampleMinorityProtocol SubsampleMinority = new();

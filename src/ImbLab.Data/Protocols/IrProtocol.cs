@@ -6,7 +6,7 @@ namespace ImbLab.Data.Protocols;
 /// A binary protocol planned from imbalance ratios (field <c>irs</c>), one target per IR. Counts are derived from
 /// a requested IR by rounding halves away from zero.
 /// </summary>
-internal abstract class IrProtocol : IImbalanceProtocol
+public abstract class IrProtocol : IImbalanceProtocol
 {
     public abstract string Name { get; }
 

@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Protocols;
 
 /// <summary>The training part as it is, with any number of classes; it reads no levels.</summary>
-internal sealed class NaturalProtocol : IImbalanceProtocol
+public sealed class NaturalProtocol : IImbalanceProtocol
 {
     public string Name => "natural";
 

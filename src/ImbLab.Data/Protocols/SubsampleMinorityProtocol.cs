@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Protocols;
 
 /// <summary>Keep every majority row, drop minority rows until n_maj / n_min = IR; N shrinks as IR grows.</summary>
-internal sealed class SubsampleMinorityProtocol : IrProtocol
+public sealed class SubsampleMinorityProtocol : IrProtocol
 {
     public override string Name => "subsample-minority";
 

@@ -33,7 +33,7 @@ internal sealed class CsvTableReader : ITableReader
     }
 
     /// <summary>The header's column names as <see cref="Read"/> names them, for a caller that picks the label column by the others.</summary>
-    internal static IReadOnlyList<string> ColumnNames(string path, ReadOptions options)
+    public static IReadOnlyList<string> ColumnNames(string path, ReadOptions options)
     {
         var text = TextFile.Load(path);
         var delimiter = options.Delimiter ?? DetectDelimiter(text, Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase));

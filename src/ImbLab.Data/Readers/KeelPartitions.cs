@@ -4,7 +4,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Readers;
 
 /// <summary>KEEL's own 5-fold partitions, stored beside the whole file as &lt;name&gt;-5-&lt;k&gt;tra.dat / tst.dat.</summary>
-internal static partial class KeelPartitions
+public static partial class KeelPartitions
 {
     private const int Folds = 5;
 

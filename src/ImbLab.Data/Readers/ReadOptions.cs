@@ -9,13 +9,13 @@ namespace ImbLab.Data.Readers;
 /// are read as nominal even when their values look numeric; naming the label column there also lifts the
 /// "label looks continuous" check.
 /// </summary>
-internal sealed record ReadOptions(string? LabelColumn = null, char? Delimiter = null, IReadOnlyList<string>? NominalColumns = null)
+public sealed record ReadOptions(string? LabelColumn = null, char? Delimiter = null, IReadOnlyList<string>? NominalColumns = null)
 {
     public static ReadOptions Default { get; } = new();
 }
 
 /// <summary>One file format. Readers are stateless; every problem with the file is a <see cref="Core.DataFileException"/>.</summary>
-internal interface ITableReader
+public interface ITableReader
 {
     string FormatName { get; }
 

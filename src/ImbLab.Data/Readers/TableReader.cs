@@ -3,7 +3,7 @@ using ImbLab.Core;
 namespace ImbLab.Data.Readers;
 
 /// <summary>Reads a table with the reader its file extension names.</summary>
-internal static class TableReader
+public static class TableReader
 {
     public static IReadOnlyList<ITableReader> Readers { get; } = [new KeelReader(), new ArffReader(), new CsvTableReader()];
 

@@ -3,7 +3,7 @@ using ImbLab.Core;
 
 namespace ImbLab.Data;
 
-internal enum SplitKind
+public enum SplitKind
 {
     HoldOut,
     KFold,
@@ -18,7 +18,7 @@ internal enum SplitKind
 /// for the fold kinds, 0.2 for KEEL's five folds); <see cref="Folds"/> x <see cref="Repeats"/> is the
 /// number of train/test splits (1 x 1 for a hold-out).
 /// </summary>
-internal sealed record SplitSpec(SplitKind Kind, double TestFraction, int Folds, int Repeats)
+public sealed record SplitSpec(SplitKind Kind, double TestFraction, int Folds, int Repeats)
 {
     public const string AcceptedForms =
         "holdout, holdout:F (0 < F < 1), kfold, kfold:K (K >= 2), repeated-kfold:KxR (K >= 2, R >= 1), keel";

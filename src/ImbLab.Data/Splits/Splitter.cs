@@ -6,7 +6,7 @@ namespace ImbLab.Data;
 /// One train/test partition of a table's rows. Row numbers index the label list the split was made from;
 /// both arrays are sorted ascending and disjoint. Hold-out splits are repeat 0, fold 0.
 /// </summary>
-internal sealed record DataSplit(int Repeat, int Fold, int[] TrainRows, int[] TestRows);
+public sealed record DataSplit(int Repeat, int Fold, int[] TrainRows, int[] TestRows);
 
 /// <summary>
 /// Stratified splits of a label vector. Labels are class indices (0 or more); a class index that never

@@ -9,7 +9,7 @@ namespace ImbLab.Data;
 /// Text form (see <see cref="Parse"/>): <c>synthetic:rows=4000,d=8,ir=1,sep=2,clusters=1,seed=20260101</c>,
 /// any key may be left out.
 /// </summary>
-internal sealed record SyntheticSpec(
+public sealed record SyntheticSpec(
     int Rows = 4000,
     int Dimensions = 8,
     double ImbalanceRatio = 1.0,

@@ -6,7 +6,7 @@ namespace ImbLab.Store.Export;
 /// What every table of an export shares: the store, its finished runs, datasets and studies (read once), and the run
 /// keys written at the start of every run-level row, so no analysis has to merge a table with runs first.
 /// </summary>
-internal sealed class ExportContext
+public sealed class ExportContext
 {
     /// <summary>The run keys, at the start of every row of every run-level table.</summary>
     public static readonly IReadOnlyList<ExportColumn> KeyColumns =

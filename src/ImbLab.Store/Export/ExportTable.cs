@@ -4,7 +4,7 @@ namespace ImbLab.Store.Export;
 /// A column's type, the same in every format: CSV writes its text, Parquet its physical type. Every column is
 /// nullable (an undefined value, NaN included, is NULL in Parquet and an empty cell in CSV).
 /// </summary>
-internal enum ColumnType
+public enum ColumnType
 {
     Int,
     Long,
@@ -16,19 +16,19 @@ internal enum ColumnType
     Text,
 }
 
-internal sealed record ExportColumn(string Name, ColumnType Type);
+public sealed record ExportColumn(string Name, ColumnType Type);
 
 /// <summary>
 /// A table to export: its columns and a producer that pushes its rows, one at a time, into a <see cref="RowWriter"/>,
 /// so a table of any size streams from the store to the file without being held in memory.
 /// </summary>
-internal sealed record ExportTable(string Name, IReadOnlyList<ExportColumn> Columns, Action<RowWriter> WriteRows);
+public sealed record ExportTable(string Name, IReadOnlyList<ExportColumn> Columns, Action<RowWriter> WriteRows);
 
 /// <summary>
 /// Receives one row at a time, its values in column order, each through the method of its column's type (a
 /// mismatch is a programming error and throws). Checks for cancellation every few thousand rows.
 /// </summary>
-internal abstract class RowWriter : IDisposable
+public abstract class RowWriter : IDisposable
 {
     private const long CancellationCheckRows = 4096;
 

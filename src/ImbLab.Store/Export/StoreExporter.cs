@@ -2,22 +2,22 @@ using ImbLab.Core;
 
 namespace ImbLab.Store.Export;
 
-internal enum ExportFormat
+public enum ExportFormat
 {
     Csv,
     Parquet,
 }
 
 /// <summary>A file an export wrote: its table, where, how many rows (the header not counted) and its size.</summary>
-internal sealed record ExportedFile(string Table, string Path, long Rows, long Bytes);
+public sealed record ExportedFile(string Table, string Path, long Rows, long Bytes);
 
 /// <summary>
 /// A table computed outside the store layer and handed in to be written with the others: the per-sample dynamics
 /// come from ImbLab.Analysis, which the store may not reference (Store -> Core only).
 /// </summary>
-internal sealed record DerivedTable(string Name, Func<ExportContext, ExportTable> Build);
+public sealed record DerivedTable(string Name, Func<ExportContext, ExportTable> Build);
 
-internal sealed record ExportRequest(string Folder, ExportFormat Format)
+public sealed record ExportRequest(string Folder, ExportFormat Format)
 {
     /// <summary>The tables to write; null: all of them (activations only when the store recorded some).</summary>
     public IReadOnlyCollection<string>? Tables { get; init; }
@@ -39,7 +39,7 @@ internal sealed record ExportRequest(string Folder, ExportFormat Format)
 /// temporary name (.partial) and all are renamed only when every table is complete, so an export that fails or is
 /// cancelled leaves nothing under a final name (and removes its temporary files).
 /// </summary>
-internal static class StoreExporter
+public static class StoreExporter
 {
     public const string Dynamics = "dynamics";
 

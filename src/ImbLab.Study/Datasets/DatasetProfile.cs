@@ -11,7 +11,7 @@ namespace ImbLab.Study.Datasets;
 /// with the population std, nominal ones one-hot), i.e. scikit-learn's silhouette_score(X, y), Euclidean; null when
 /// the file has missing values (there is no encoding of a missing cell without imputation) or fewer than 2 classes.
 /// </summary>
-internal sealed record DatasetProfile(
+public sealed record DatasetProfile(
     string Name,
     string Path,
     string Format,

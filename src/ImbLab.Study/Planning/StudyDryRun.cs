@@ -8,14 +8,14 @@ using ImbLab.Study.Running;
 namespace ImbLab.Study.Planning;
 
 /// <summary>A dataset as a dry run shows it: the whole file, before any split.</summary>
-internal sealed record DryRunDataset(string Name, string Source, int Rows, IReadOnlyList<string> Classes, IReadOnlyList<int> ClassCounts,
+public sealed record DryRunDataset(string Name, string Source, int Rows, IReadOnlyList<string> Classes, IReadOnlyList<int> ClassCounts,
     double ImbalanceRatio, int Features, int Parameters, int Splits);
 
 /// <summary>
 /// One dataset x protocol x level: the realised training counts of its runs (the protocol's target) and the test
 /// counts of its splits, as ranges over the splits (they differ between folds); minority = the training part's minority.
 /// </summary>
-internal sealed record DryRunCondition(string Dataset, string Protocol, string Level, int Runs,
+public sealed record DryRunCondition(string Dataset, string Protocol, string Level, int Runs,
     int TrainMinorityLow, int TrainMinorityHigh, int TrainMajorityLow, int TrainMajorityHigh,
     int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds);
 
@@ -25,11 +25,11 @@ internal sealed record DryRunCondition(string Dataset, string Protocol, string L
 /// (about four forward passes), and evaluates every test row once. The constant is measured at the start of the dry
 /// run by training one small synthetic run with the study's own model and diagnostics on one core.
 /// </summary>
-internal sealed record DryRunEstimate(double SecondsPerUnit, double CalibrationSeconds, double CpuSeconds, int Threads, double WallSeconds,
+public sealed record DryRunEstimate(double SecondsPerUnit, double CalibrationSeconds, double CpuSeconds, int Threads, double WallSeconds,
     string Model);
 
 /// <summary>Everything `study --dry-run` shows: the plan without training, and every request the data cannot meet.</summary>
-internal sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDataset> Datasets, IReadOnlyList<string> Protocols,
+public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDataset> Datasets, IReadOnlyList<string> Protocols,
     IReadOnlyList<string> Levels, IReadOnlyList<long> Seeds, string Split, int Runs, IReadOnlyList<DryRunCondition> Conditions,
     IReadOnlyList<InfeasibleRequest> Infeasible, DryRunEstimate Estimate)
 {

@@ -14,16 +14,16 @@ using ImbLab.Core.Results;
 namespace ImbLab.Study.Planning;
 
 /// <summary><paramref name="Nominal"/> is left out of the JSON when not given, so run ids without it stay what they were.</summary>
-internal sealed record RunDatasetConfig(string Name, string Source, string Fingerprint, string? LabelColumn, bool Impute,
+public sealed record RunDatasetConfig(string Name, string Source, string Fingerprint, string? LabelColumn, bool Impute,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nominal = null);
 
-internal sealed record RunSplitConfig(string Spec, int Repeat, int Fold, ulong Seed);
+public sealed record RunSplitConfig(string Spec, int Repeat, int Fold, ulong Seed);
 
 /// <summary>
 /// The full resolved config of one run: stored as JSON with the run, and hashed into its id. Everything that can
 /// change a run's numbers is in here; nothing else is.
 /// </summary>
-internal sealed record RunConfig(
+public sealed record RunConfig(
     string StudyId,
     RunDatasetConfig Dataset,
     RunSplitConfig Split,
@@ -39,7 +39,7 @@ internal sealed record RunConfig(
     DiagnosticsSpec Diagnostics);
 
 /// <summary>One run to do, with what the runner needs to build it.</summary>
-internal sealed record PlannedRun(
+public sealed record PlannedRun(
     string RunId,
     string ConfigJson,
     string ConfigHash,
@@ -52,10 +52,10 @@ internal sealed record PlannedRun(
     int[] SplitTrainCounts);
 
 /// <summary>A dataset x protocol the data cannot serve (its first infeasible split), with the reason.</summary>
-internal sealed record InfeasibleRequest(string Dataset, string Source, string Protocol, string Message);
+public sealed record InfeasibleRequest(string Dataset, string Source, string Protocol, string Message);
 
 /// <summary>Expands a study spec into its runs, after loading every dataset and checking every request is feasible.</summary>
-internal sealed class StudyPlan
+public sealed class StudyPlan
 {
     private StudyPlan(string studyId, StudySpec spec, IReadOnlyList<LoadedDataset> datasets, IReadOnlyList<PlannedRun> runs)
     {

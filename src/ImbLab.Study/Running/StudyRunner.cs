@@ -44,10 +44,10 @@ internal sealed class StoreSink(StudyStore store) : IRunSink, IRunClaims
 }
 
 /// <summary>Progress for people (lossy): runs and epochs done out of the total still to do.</summary>
-internal sealed record StudyProgress(int RunsDone, int RunsToDo, long EpochsDone, long EpochsToDo, string Current);
+public sealed record StudyProgress(int RunsDone, int RunsToDo, long EpochsDone, long EpochsToDo, string Current);
 
 /// <summary>A study process's share of a study: RunsByOthers were trained meanwhile by other processes on the same store.</summary>
-internal sealed record StudyOutcome(string StudyId, int RunsTotal, int RunsSkipped, int RunsDone, int RunsRedone, TimeSpan Elapsed, int RunsByOthers = 0);
+public sealed record StudyOutcome(string StudyId, int RunsTotal, int RunsSkipped, int RunsDone, int RunsRedone, TimeSpan Elapsed, int RunsByOthers = 0);
 
 /// <summary>
 /// Runs the pending runs of a plan: per dataset, in groups that train in lockstep over all cores. Each run is

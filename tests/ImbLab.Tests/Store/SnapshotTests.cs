@@ -60,14 +60,23 @@ public sealed class SnapshotTests : IDisposable
         Finish(writer, "r0");
         using var stop = new CancellationTokenSource();
         var next = 1;
+        var finished = 0;
         var writing = Task.Run(() =>
         {
-            while (!stop.IsCancellationRequested) Finish(writer, $"r{next++}");
+            while (!stop.IsCancellationRequested)
+            {
+                Finish(writer, $"r{next++}");
+                Interlocked.Increment(ref finished);
+            }
         });
         try
         {
             for (var i = 0; i < 15; i++)
             {
+                // Each export starts only after the writer has committed another run, so the exports and the commits
+                // interleave however the machine schedules the two threads (a fast export must not outrun the writer).
+                var seen = Volatile.Read(ref finished);
+                SpinWait.SpinUntil(() => Volatile.Read(ref finished) > seen || writing.IsCompleted, TimeSpan.FromSeconds(30));
                 var folder = Path.Combine(_dir, $"export-{i}");
                 using var reader = StudyStore.OpenForReading(StorePath);
                 StoreExporter.Export(reader, new ExportRequest(folder, ExportFormat.Csv) { Tables = ["runs", "metrics"] }, CancellationToken.None);
