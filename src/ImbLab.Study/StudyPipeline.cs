@@ -46,22 +46,26 @@ public static class StudyPipeline
     public static StudyResults Analyse(StudyOutcome outcome, string storePath, Action<StudyPhase>? phase = null,
         Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null)
     {
-        using var store = StudyStore.Open(storePath, create: false);
-        using var data = store.LoadStudy(outcome.StudyId);
+        // The study is read once, from a snapshot on a read connection; the findings are written through a writer
+        // connection meanwhile (WAL lets both be open), so the outputs reuse the same read model.
+        using var data = StudyStore.Load(storePath, outcome.StudyId);
         phase?.Invoke(StudyPhase.Summary);
         var summary = StudySummary.Build(data);
         phase?.Invoke(StudyPhase.Findings);
         // Findings are derived (no retraining), so every study states them and its outputs show them.
         var findings = FindingsEngine.Compute(data);
-        data.Dispose(); // the snapshot ends before the findings are written through the same connection
-        store.ReplaceFindings(outcome.StudyId, findings);
+        IReadOnlyList<DivergedRun> diverged;
+        using (var store = StudyStore.Open(storePath, create: false))
+        {
+            store.ReplaceFindings(outcome.StudyId, findings);
+            diverged = store.DivergedRuns(outcome.StudyId);
+        }
         if (outputs is not null)
         {
             phase?.Invoke(StudyPhase.Outputs);
-            using var again = store.LoadStudy(outcome.StudyId);
-            outputs(again, findings);
+            outputs(data, findings);
         }
-        return new StudyResults(outcome, storePath, summary, findings) { Diverged = store.DivergedRuns(outcome.StudyId) };
+        return new StudyResults(outcome, storePath, summary, findings) { Diverged = diverged };
     }
 
     /// <summary>Plans a study, opens (or resumes) its store, and runs what is not finished yet.</summary>
