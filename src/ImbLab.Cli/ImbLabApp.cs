@@ -42,15 +42,15 @@ internal static class ImbLabApp
             {
                 branch.SetDescription("Inspect dataset files.");
                 branch.AddCommand<DatasetsShowCommand>("show")
-                    .WithDescription("Rows, attributes, class counts and imbalance ratio of a file, or of every dataset in a folder.");
+                    .WithDescription("Rows, attributes, class counts, IR and input-space silhouette of a file; for a folder, the dataset table (one row per dataset).");
             });
             config.AddCommand<EvaluateCommand>("evaluate")
-                .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores or per-class probabilities.");
+                .WithDescription("Compute ImbLab's metrics from a CSV of true labels and scores (of the greater label, or --score-class) or per-class probabilities.");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export every table of a store (runs, metrics, gradients, representations, findings, dynamics, samples) as CSV or Parquet.");
             config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
             config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
-            config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG and PNG beside it.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG beside it (and PNG with --png).");
         });
 
         try
