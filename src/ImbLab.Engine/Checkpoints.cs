@@ -14,6 +14,16 @@ public interface ITrainingObserver
 }
 
 /// <summary>
+/// An observer that may end training early (early stopping): asked after each epoch's end checkpoint; when it says
+/// stop, the job ends there with the model as it is (an observer that wants an earlier epoch's weights keeps them itself).
+/// </summary>
+public interface IStoppingObserver
+{
+    /// <summary><paramref name="epochsDone"/>: epochs finished so far (1-based count).</summary>
+    bool ShouldStop(int epochsDone);
+}
+
+/// <summary>
 /// Which steps are observed: step 0, every epoch end, and inside the first <c>earlyEpochs</c> epochs the
 /// log-spaced steps 1, 2, 4, 8, ... where early dynamics change fastest.
 /// </summary>

@@ -142,6 +142,7 @@ public static class LockstepTrainer
         var trainer = new MlpTrainer(job.Model, job.Optimizer, Math.Min(job.BatchSize, epochRows), job.Loss);
         var schedule = CheckpointSchedule.LogSpaced((epochRows + job.BatchSize - 1) / job.BatchSize, job.EarlyEpochs);
         var batchObserver = job.Observer as IBatchObserver;
+        var stopper = job.Observer as IStoppingObserver;
         var step = 0;
         trainer.Publish();
         job.Model.ClearLastUpdate();
@@ -169,6 +170,7 @@ public static class LockstepTrainer
                 trainer.PublishWithUpdate();
                 job.Observer.OnCheckpoint(schedule.At(step), job.Model);
             }
+            if (stopper is not null && stopper.ShouldStop(epoch + 1)) break;
         }
         trainer.Publish();
     }

@@ -5,8 +5,11 @@ namespace ImbLab.Engine;
 /// <summary>
 /// One batch (or probe chunk) as the loss sees it: the last layer's logits, row r at <c>Logits + r * Stride</c>
 /// with <see cref="Classes"/> real columns and padding up to the stride, and where the output deltas go (same layout).
+/// A mixed batch (mixup, remix) gives each row a second label and the share of the first: every loss is then
+/// share * loss(z, Labels[r]) + (1 - share) * loss(z, MixLabels[r]), value and deltas alike.
 /// </summary>
-public readonly unsafe ref struct LossBatch(float* logits, float* deltas, int stride, int classes, int rows, ReadOnlySpan<int> labels, int epoch)
+public readonly unsafe ref struct LossBatch(float* logits, float* deltas, int stride, int classes, int rows, ReadOnlySpan<int> labels, int epoch,
+    ReadOnlySpan<int> mixLabels = default, ReadOnlySpan<float> mixShares = default)
 {
     public float* Logits { get; } = logits;
 
@@ -23,6 +26,14 @@ public readonly unsafe ref struct LossBatch(float* logits, float* deltas, int st
 
     /// <summary>The training epoch the batch belongs to: losses that change during training (deferred re-weighting) key on it.</summary>
     public int Epoch { get; } = epoch;
+
+    /// <summary>Each row's second label when the batch is mixed; empty when it is not.</summary>
+    public ReadOnlySpan<int> MixLabels { get; } = mixLabels;
+
+    /// <summary>Each row's share of its first label (the second gets 1 - share) when the batch is mixed.</summary>
+    public ReadOnlySpan<float> MixShares { get; } = mixShares;
+
+    public bool IsMixed => !MixLabels.IsEmpty;
 }
 
 /// <summary>
@@ -67,6 +78,9 @@ internal sealed class SoftmaxCrossEntropy : ILoss
         var classes = batch.Classes;
         var rows = batch.Rows;
         var labels = batch.Labels;
+        var mixed = batch.IsMixed;
+        var mixLabels = batch.MixLabels;
+        var shares = batch.MixShares;
         double total = 0;
         Span<double> e = stackalloc double[classes];
         for (var r = 0; r < rows; r++)
@@ -78,8 +92,21 @@ internal sealed class SoftmaxCrossEntropy : ILoss
             double sum = 0;
             for (var c = 0; c < classes; c++) sum += e[c] = Math.Exp(z[c] - max);
             var y = labels[r];
-            total += Math.Log(sum) + max - z[y];
-            for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * deltaScale);
+            var lse = Math.Log(sum) + max;
+            if (!mixed)
+            {
+                total += lse - z[y];
+                for (var c = 0; c < classes; c++) d[c] = (float)((e[c] / sum - (c == y ? 1.0 : 0.0)) * deltaScale);
+            }
+            else
+            {
+                // The target is share * e_y + (1 - share) * e_y2; the loss is linear in it.
+                var y2 = mixLabels[r];
+                double share = shares[r];
+                total += lse - share * z[y] - (1 - share) * z[y2];
+                for (var c = 0; c < classes; c++)
+                    d[c] = (float)((e[c] / sum - (c == y ? share : 0.0) - (c == y2 ? 1 - share : 0.0)) * deltaScale);
+            }
             for (var c = classes; c < ld; c++) d[c] = 0f;
         }
         return total;

@@ -175,6 +175,39 @@ public abstract unsafe class LossContract
         Assert.Equal(first, second);
     }
 
+    private double MixedSum(float[] logits, float[] deltas, int[] labels, int[] mixLabels, float[] shares, int rows, double deltaScale)
+    {
+        fixed (float* z = logits)
+        fixed (float* d = deltas)
+            return Loss.Sum(new LossBatch(z, d, Stride, Classes, rows, labels, 0, mixLabels, shares), deltaScale);
+    }
+
+    [Fact]
+    public void Given_a_mixed_batch_Then_its_loss_and_deltas_are_the_shares_mix_of_the_two_labels_losses()
+    {
+        var (logits, labels) = Batch(6, 10);
+        var (_, second) = Batch(6, 11);
+        float[] shares = [1f, 0f, 0.5f, 0.25f, 0.875f, 0.625f];
+        var mixed = new float[logits.Length];
+
+        var sum = MixedSum(logits, mixed, labels, second, shares, 6, 1.0);
+
+        double expected = 0;
+        for (var r = 0; r < 6; r++)
+        {
+            var row = logits.AsSpan(r * Stride, Stride).ToArray();
+            var d1 = new float[Stride];
+            var d2 = new float[Stride];
+            var l1 = Sum(row, d1, [labels[r]], 1, 1.0);
+            var l2 = Sum(row, d2, [second[r]], 1, 1.0);
+            expected += shares[r] * l1 + (1 - shares[r]) * l2;
+            for (var c = 0; c < Classes; c++)
+                EngineTestSupport.AssertClose(shares[r] * d1[c] + (1 - shares[r]) * d2[c], mixed[r * Stride + c], 1e-5, 1e-6, $"mixed delta[{r},{c}]");
+        }
+        EngineTestSupport.AssertClose(expected, sum, 1e-9, 1e-12, "mixed sum");
+        AssertDeltasAreTheDerivative(logits, z => MixedSum(z, new float[z.Length], labels, second, shares, 6, 1.0), mixed, 6, "mixed Sum");
+    }
+
     [Fact]
     public void Given_the_loss_in_a_trainer_Then_the_trainers_batch_loss_is_the_losss_mean_on_the_models_logits()
     {

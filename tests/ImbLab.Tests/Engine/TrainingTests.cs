@@ -172,4 +172,33 @@ public sealed class TrainingTests
         Assert.Equal([new Checkpoint(0, 0, 0, true)], observer.Checkpoints);
         Assert.Equal(initial, EngineTestSupport.ParameterBytes(job.Model));
     }
+
+    /// <summary>Stops after a given number of epochs, recording what it was asked.</summary>
+    private sealed class StopAfter(int epochs) : ITrainingObserver, IStoppingObserver
+    {
+        public List<Checkpoint> Checkpoints { get; } = [];
+        public List<int> Asked { get; } = [];
+
+        public void OnCheckpoint(in Checkpoint checkpoint, Mlp model) => Checkpoints.Add(checkpoint);
+
+        public bool ShouldStop(int epochsDone)
+        {
+            Asked.Add(epochsDone);
+            return epochsDone >= epochs;
+        }
+    }
+
+    [Fact]
+    public void Given_an_observer_that_stops_after_epoch_2_of_5_Then_training_ends_there_with_the_same_parameters_as_a_2_epoch_job()
+    {
+        var stopper = new StopAfter(2);
+        var stopped = Job(21, stopper, epochs: 5);
+        var twoEpochs = Job(21, new RecordingObserver(), epochs: 2);
+
+        LockstepTrainer.Train([stopped, twoEpochs], 2, CancellationToken.None);
+
+        Assert.Equal([1, 2], stopper.Asked);
+        Assert.Equal(2, stopper.Checkpoints[^1].Epoch);
+        Assert.Equal(EngineTestSupport.ParameterBytes(twoEpochs.Model), EngineTestSupport.ParameterBytes(stopped.Model));
+    }
 }
