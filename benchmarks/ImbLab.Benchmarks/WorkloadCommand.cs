@@ -7,7 +7,7 @@ using ImbLab.Core.Specs;
 
 namespace ImbLab.Benchmarks;
 
-/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar]`: times workload W end to end and prints ms/epoch/model.</summary>
+/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar] [--remedy none|mixup|remix|pcngd|crt]`: times workload W end to end and prints ms/epoch/model.</summary>
 internal static class WorkloadCommand
 {
     public static int Run(string[] args)
@@ -31,9 +31,10 @@ internal static class WorkloadCommand
                 case "--no-representations": Diagnostics = Diagnostics with { Representations = false }; break;
                 case "--probe": probes = Enum.Parse<Probes>(args[++i], ignoreCase: true); break;
                 case "--gradient-epochs": gradientEpochs = args[++i]; break;
+                case "--remedy": Remedy = Enum.Parse<TrainingRemedy>(args[++i], ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, " +
-                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N");
+                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N, --remedy none|mixup|remix|pcngd|crt");
                     return 2;
             }
         }
@@ -61,7 +62,7 @@ internal static class WorkloadCommand
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
         if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
         if ((probes & Probes.Batch) != 0) Console.WriteLine(TimeBatchObserver(w, path));
         return 0;
@@ -139,6 +140,23 @@ internal static class WorkloadCommand
     /// the training-mode per-sample signals.</summary>
     private enum Monitor { Forward, Metrics, Samples, Full, FullEvery, FullTraining }
 
+    /// <summary>
+    /// The training-loop remedies on W (issue 9): mixup and remix (alpha 1), PCNGD, and cRT, which times only the re-training
+    /// phase (0 ordinary epochs, then E epochs of output-layer training on reshuffled batches), so ms per epoch is a cRT epoch's.
+    /// </summary>
+    private enum TrainingRemedy { None, Mixup, Remix, Pcngd, Crt }
+
+    private static TrainingRemedy Remedy = TrainingRemedy.None;
+
+    private static TrainingJob WithRemedy(TrainingJob job, int seed) => Remedy switch
+    {
+        TrainingRemedy.Mixup => job with { Mixing = new BatchMixing(MixingKind.Mixup) },
+        TrainingRemedy.Remix => job with { Mixing = new BatchMixing(MixingKind.Remix) },
+        TrainingRemedy.Pcngd => job with { PerClassNormalised = true },
+        TrainingRemedy.Crt => job with { Epochs = 0, ClassifierRetraining = new ClassifierRetraining(job.Epochs, ReshuffledBatches.Instance, (ulong)seed + 1) },
+        _ => job,
+    };
+
     /// <summary>The diagnostics of the full modes: the study defaults, adjustable with --representation-rows, --no-gradients, --no-representations.</summary>
     private static ImbLab.Core.Specs.DiagnosticsSpec Diagnostics = new();
 
@@ -152,7 +170,7 @@ internal static class WorkloadCommand
 
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor)
     {
-        var job = w.Job(seed, epochs);
+        var job = WithRemedy(w.Job(seed, epochs), seed);
         job.Model.KernelPath = path;
         if (monitor == Monitor.Forward) return job;
         var train = new EncodedSet(w.TrainX, Workload.Features, w.TrainY, 2, Enumerable.Range(0, Workload.TrainRows).ToArray());

@@ -254,7 +254,7 @@ internal sealed unsafe class MlpTrainer
     }
 
     /// <summary>sum += g / ||g|| (the norm in double; nothing when g is all zeros). Padding entries of g are zero, so the norm is over the real parameters.</summary>
-    private static void AddUnit(Span<float> sum, ReadOnlySpan<float> g)
+    internal static void AddUnit(Span<float> sum, ReadOnlySpan<float> g)
     {
         double squares = 0;
         var i = 0;
@@ -273,7 +273,15 @@ internal sealed unsafe class MlpTrainer
         }
         for (; i < g.Length; i++) squares += (double)g[i] * g[i];
         if (squares == 0) return;
-        var scale = (float)(1 / Math.Sqrt(squares));
+        var exact = 1 / Math.Sqrt(squares);
+        var scale = (float)exact;
+        if (!float.IsFinite(scale))
+        {
+            // A gradient of subnormal floats (a class whose loss has underflowed to ~0, which PCNGD keeps pushing at unit length):
+            // its 1/norm exceeds float's range, so scale in double.
+            for (i = 0; i < sum.Length; i++) sum[i] += (float)(g[i] * exact);
+            return;
+        }
         i = 0;
         if (Vector.IsHardwareAccelerated)
         {
