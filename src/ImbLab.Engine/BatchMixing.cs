@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ImbLab.Core;
 
 namespace ImbLab.Engine;
@@ -62,6 +63,7 @@ internal sealed class BatchMixer
     public ReadOnlySpan<float> Shares => _shares.AsSpan(0, _rows);
 
     /// <summary>Draws the mixing of the batch <paramref name="rows"/> at training step <paramref name="step"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Draw(int step, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
     {
         var n = rows.Length;
