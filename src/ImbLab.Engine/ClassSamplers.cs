@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ImbLab.Core;
 
 namespace ImbLab.Engine;
@@ -26,22 +27,30 @@ internal static class ClassStreams
     }
 
     /// <summary>Positions [start, start + destination.Length) of class <paramref name="c"/>'s stream, as row indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Take(int[] classRows, ulong seed, int c, long start, Span<int> destination)
     {
         if (destination.IsEmpty) return;
         var n = classRows.Length;
         var permutation = new int[n];
-        var cycle = -1L;
-        for (var i = 0; i < destination.Length; i++)
+        var cycle = start / n;
+        var from = (int)(start % n);
+        while (!destination.IsEmpty)
         {
-            var position = start + i;
-            if (position / n != cycle)
+            // Fisher-Yates run from the front: its first `to` places are settled after `to` steps, so a stretch that
+            // ends early in a long cycle (the majority's, under re-balancing) costs only that many draws.
+            var to = Math.Min(n, from + destination.Length);
+            classRows.CopyTo(permutation, 0);
+            var rng = new Rng(Rng.Derive(seed, "class-cycle", c, cycle));
+            for (var i = 0; i < to && i < n - 1; i++)
             {
-                cycle = position / n;
-                for (var r = 0; r < n; r++) permutation[r] = classRows[r];
-                new Rng(Rng.Derive(seed, "class-cycle", c, cycle)).Shuffle(permutation.AsSpan());
+                var j = i + rng.NextInt(n - i);
+                (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
             }
-            destination[i] = permutation[(int)(position % n)];
+            permutation.AsSpan(from, to - from).CopyTo(destination);
+            destination = destination[(to - from)..];
+            cycle++;
+            from = 0;
         }
     }
 }
@@ -49,10 +58,10 @@ internal static class ClassStreams
 /// <summary>
 /// Class-balanced batches (Kang et al. 2020, class-aware sampling, q = 0): every class that has rows is drawn equally
 /// often, and not only on average: each batch of size s holds each of the C classes floor(s / C) or ceil(s / C) times.
-/// The s mod C extra places of each batch go to the next classes in a round-robin that runs on through the epoch from a
-/// class drawn per epoch, so over an epoch the class counts differ by at most one. An epoch visits N rows, as plain
-/// reshuffling does; the rows of a class come from its cycled stream (<see cref="ClassStreams"/>), and each batch is
-/// shuffled so the classes interleave.
+/// The s mod C extra places of each batch go to the next classes in one round-robin that runs on through the batches
+/// and the epochs from a class drawn from the seed, so the class counts of an epoch, and of all epochs so far, differ
+/// by at most one. An epoch visits N rows, as plain reshuffling does; the rows of a class come from its cycled stream
+/// (<see cref="ClassStreams"/>), and each batch is shuffled so the classes interleave.
 /// </summary>
 internal sealed class ClassBalancedBatches : IBatchSampler
 {
@@ -64,26 +73,31 @@ internal sealed class ClassBalancedBatches : IBatchSampler
 
     public int EpochRows(in SamplingFrame frame) => frame.Rows;
 
+    // Once per epoch: compiled optimised from the first epoch, not after 30 (tier-0 code tripled its cost on W).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(in SamplingFrame frame, int epoch, Span<int> order)
     {
         if (order.Length != frame.Rows) throw new ArgumentException($"order has {order.Length} slots; the epoch visits {frame.Rows} rows", nameof(order));
         var present = Present(frame.ClassCounts);
         var classes = present.Length;
         var rows = ClassStreams.RowsByClass(frame);
-        var layout = new Layout(frame.Rows, frame.BatchSize, classes);
+        // Places per class in every epoch, and extra places per epoch handed out by the round-robin.
+        var perClass = frame.Rows / frame.BatchSize * (frame.BatchSize / classes) + frame.Rows % frame.BatchSize / classes;
+        long extras = frame.Rows / frame.BatchSize * (frame.BatchSize % classes) + frame.Rows % frame.BatchSize % classes;
+        long first = new Rng(Rng.Derive(frame.Seed, "balanced-extras")).NextInt(classes);
+        var epochStart = first + epoch * extras;
 
         var taken = new int[classes][];
         for (var i = 0; i < classes; i++)
         {
-            long start = 0;
-            for (var e = 0; e < epoch; e++) start += layout.Quota(i, FirstExtra(frame.Seed, e, classes));
-            taken[i] = new int[layout.Quota(i, FirstExtra(frame.Seed, epoch, classes))];
-            ClassStreams.Take(rows[present[i]], frame.Seed, present[i], start, taken[i]);
+            var before = (long)epoch * perClass + Turns(epochStart, i, classes) - Turns(first, i, classes);
+            taken[i] = new int[perClass + Turns(epochStart + extras, i, classes) - Turns(epochStart, i, classes)];
+            ClassStreams.Take(rows[present[i]], frame.Seed, present[i], before, taken[i]);
         }
 
         var shuffle = new Rng(Rng.Derive(frame.Seed, "balanced-order", epoch));
         var next = new int[classes];
-        var extra = FirstExtra(frame.Seed, epoch, classes);
+        var turn = (int)(epochStart % classes);
         var at = 0;
         while (at < order.Length)
         {
@@ -92,20 +106,20 @@ internal sealed class ClassBalancedBatches : IBatchSampler
             var filled = 0;
             for (var i = 0; i < classes; i++)
             {
-                // Class i gets one of the batch's size mod C extra places when it is among the next ones in the round-robin.
-                var count = size / classes + ((i - extra + classes) % classes < size % classes ? 1 : 0);
+                // Class i takes one of the batch's size mod C extra places when it is among the next ones in the round-robin.
+                var count = size / classes + ((i - turn + classes) % classes < size % classes ? 1 : 0);
                 taken[i].AsSpan(next[i], count).CopyTo(batch[filled..]);
                 next[i] += count;
                 filled += count;
             }
-            extra = (extra + size % classes) % classes;
+            turn = (turn + size % classes) % classes;
             shuffle.Shuffle(batch);
             at += size;
         }
     }
 
-    /// <summary>The class that takes the first extra place of epoch <paramref name="epoch"/>.</summary>
-    private static int FirstExtra(ulong seed, int epoch, int classes) => new Rng(Rng.Derive(seed, "balanced-extras", epoch)).NextInt(classes);
+    /// <summary>Turns of the round-robin before position <paramref name="position"/> that fall to class <paramref name="i"/> (turn t goes to class t mod C).</summary>
+    private static long Turns(long position, int i, int classes) => (position + classes - 1 - i) / classes;
 
     internal static int[] Present(ReadOnlySpan<int> classCounts)
     {
@@ -114,24 +128,13 @@ internal sealed class ClassBalancedBatches : IBatchSampler
             if (classCounts[c] > 0) present.Add(c);
         return [.. present];
     }
-
-    /// <summary>How an epoch of N rows in batches of B splits among C classes.</summary>
-    private readonly struct Layout(int rows, int batchSize, int classes)
-    {
-        private readonly int _base = rows / batchSize * (batchSize / classes) + rows % batchSize / classes;
-        private readonly int _extras = rows / batchSize * (batchSize % classes) + rows % batchSize % classes;
-
-        /// <summary>Rows of the i-th present class in an epoch whose round-robin of extra places starts at class <paramref name="firstExtra"/>.</summary>
-        public int Quota(int i, int firstExtra) =>
-            _base + _extras / classes + ((i - firstExtra + classes) % classes < _extras % classes ? 1 : 0);
-    }
 }
 
 /// <summary>
 /// Class-power sampling (Kang et al. 2020): class c is drawn with probability p_c proportional to n_c^q (q = 1/2 is
 /// square-root sampling; q = 1 gives every row once per epoch). An epoch visits N rows; class c's share of them is
-/// N p_c rounded down or up by systematic rounding with an offset drawn per epoch, so it is N p_c on average and never
-/// more than one row off in any epoch. The rows come from each class's cycled stream and the epoch is then shuffled
+/// N p_c rounded down or up by systematic rounding with an offset that moves each epoch (<see cref="Offset"/>), so it
+/// is N p_c on average and never more than one row off in any epoch. The rows come from each class's cycled stream and the epoch is then shuffled
 /// whole, so a batch holds the classes in proportion only on average, as with Kang et al.'s independent draws.
 /// </summary>
 internal sealed class ClassPowerBatches : IBatchSampler
@@ -146,6 +149,8 @@ internal sealed class ClassPowerBatches : IBatchSampler
 
     public int EpochRows(in SamplingFrame frame) => frame.Rows;
 
+    // Once per epoch: compiled optimised from the first epoch, not after 30 (tier-0 code tripled its cost on W).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(in SamplingFrame frame, int epoch, Span<int> order)
     {
         if (order.Length != frame.Rows) throw new ArgumentException($"order has {order.Length} slots; the epoch visits {frame.Rows} rows", nameof(order));
@@ -153,12 +158,13 @@ internal sealed class ClassPowerBatches : IBatchSampler
         var cumulative = Cumulative(frame.ClassCounts, frame.Rows, Q);
         var start = new long[classes];
         var quota = new int[classes];
+        var offset0 = new Rng(Rng.Derive(frame.Seed, "class-quota")).NextDouble();
         for (var e = 0; e < epoch; e++)
         {
-            Quotas(cumulative, Offset(frame.Seed, e), quota);
+            Quotas(cumulative, Offset(offset0, e), quota);
             for (var c = 0; c < classes; c++) start[c] += quota[c];
         }
-        Quotas(cumulative, Offset(frame.Seed, epoch), quota);
+        Quotas(cumulative, Offset(offset0, epoch), quota);
         var rows = ClassStreams.RowsByClass(frame);
         var at = 0;
         for (var c = 0; c < classes; c++)
@@ -212,7 +218,16 @@ internal sealed class ClassPowerBatches : IBatchSampler
         }
     }
 
-    private static double Offset(ulong seed, int epoch) => new Rng(Rng.Derive(seed, "class-quota", epoch)).NextDouble();
+    /// <summary>
+    /// Epoch e's rounding offset: frac(u0 + e / golden ratio), u0 from the seed. Equidistributed in [0, 1) like a fresh
+    /// uniform draw, with a smaller discrepancy (the running mean of each class count reaches N p_c sooner), and a few
+    /// flops to recompute for every earlier epoch, where a stream per epoch cost a generator each.
+    /// </summary>
+    private static double Offset(double u0, int epoch)
+    {
+        var u = u0 + epoch * 0.6180339887498949;
+        return u - Math.Floor(u);
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ImbLab.Data.Resampling;
 
@@ -14,6 +15,7 @@ internal static class NearestNeighbours
     /// For each of <paramref name="rows"/> (indices into row-major <paramref name="features"/>), the positions in
     /// <paramref name="rows"/> of its <paramref name="k"/> nearest other rows, nearest first: row i's at [i k, (i + 1) k).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per run, its loop is the whole cost
     public static int[] Within(ReadOnlySpan<float> features, int columns, ReadOnlySpan<int> rows, int k)
     {
         if (k < 1 || k > rows.Length - 1)
@@ -51,6 +53,7 @@ internal static class NearestNeighbours
     }
 
     /// <summary>Squared Euclidean distance in float64: each float32 lane is widened before the difference, so the squares are exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = Vector<double>.Zero;
