@@ -144,6 +144,7 @@ public static class Resampling
     public static string? SmoteProblem(IReadOnlyList<int> classCounts, int k)
     {
         if (k < 1) return $"SMOTE needs k >= 1 neighbours; found k = {k}";
+        if (classCounts.Count == 0) return null; // no class, nothing to over-sample
         var majority = classCounts.Max();
         for (var c = 0; c < classCounts.Count; c++)
         {

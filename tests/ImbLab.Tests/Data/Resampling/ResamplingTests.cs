@@ -190,6 +190,7 @@ public sealed class ResamplingTests
         Assert.Null(Resampling.SmoteProblem([3, 3, 9, 0], 2)); // the tied majority is not over-sampled; an absent label is not a class
         Assert.NotNull(Resampling.SmoteProblem([3, 3, 9], 3));
         Assert.Equal("SMOTE needs k >= 1 neighbours; found k = 0", Resampling.SmoteProblem([5, 9], 0));
+        Assert.Null(Resampling.SmoteProblem([], 5));
     }
 
     [Fact]
