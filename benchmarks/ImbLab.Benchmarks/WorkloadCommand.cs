@@ -32,9 +32,11 @@ internal static class WorkloadCommand
                 case "--probe": probes = Enum.Parse<Probes>(args[++i], ignoreCase: true); break;
                 case "--gradient-epochs": gradientEpochs = args[++i]; break;
                 case "--remedy": Remedy = Enum.Parse<TrainingRemedy>(args[++i], ignoreCase: true); break;
+                case "--sampler": Sampler = SamplerNamed(args[++i]); break;
                 default:
                     Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, " +
-                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N, --remedy none|mixup|remix|pcngd|crt");
+                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N, --remedy none|mixup|remix|pcngd|crt, " +
+                        "--sampler reshuffled|balanced|sqrt");
                     return 2;
             }
         }
@@ -62,7 +64,7 @@ internal static class WorkloadCommand
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} sampler={SamplerName} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
         if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
         if ((probes & Probes.Batch) != 0) Console.WriteLine(TimeBatchObserver(w, path));
         if (Remedy != TrainingRemedy.None) Console.WriteLine(TimeRemedyStep(w, path));
@@ -209,9 +211,26 @@ internal static class WorkloadCommand
         return job with { Observer = new ProbeObserver(w, inner, probes, gradientEpoch).AsJobObserver() };
     }
 
+    /// <summary>The batch sampler of every job (--sampler): the plain one unless a batch remedy is timed.</summary>
+    private static IBatchSampler Sampler = BatchSamplers.Reshuffled;
+
+    private static string SamplerName = "reshuffled";
+
+    private static IBatchSampler SamplerNamed(string name)
+    {
+        SamplerName = name;
+        return name switch
+        {
+            "reshuffled" => BatchSamplers.Reshuffled,
+            "balanced" => BatchSamplers.ClassBalanced,
+            "sqrt" => BatchSamplers.SquareRoot,
+            _ => throw new ArgumentException($"--sampler is '{name}'; accepted: reshuffled, balanced, sqrt"),
+        };
+    }
+
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor)
     {
-        var job = WithRemedy(w.Job(seed, epochs), seed);
+        var job = WithRemedy(w.Job(seed, epochs) with { Sampler = Sampler }, seed);
         job.Model.KernelPath = path;
         if (monitor == Monitor.Forward) return job;
         var train = new EncodedSet(w.TrainX, Workload.Features, w.TrainY, 2, Enumerable.Range(0, Workload.TrainRows).ToArray());
