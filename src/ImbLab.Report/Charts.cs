@@ -28,6 +28,7 @@ internal static class Charts
         LineChart l => Lines(l, forSvg),
         ScatterChart s => Scatter(s),
         BarChart b => Bars(b),
+        CdChart c => CriticalDifference(c),
         _ => throw new ArgumentException($"no drawing for {chart.GetType().Name}", nameof(chart)),
     };
 
@@ -95,6 +96,39 @@ internal static class Charts
             plt.Add.Bars(bars).LegendText = s.Label;
         }
         Finish(plt, chart);
+        return plt;
+    }
+
+    /// <summary>A diagram of lines and texts placed by the model (the critical-difference diagram): no axes, no grid.</summary>
+    public static Plot CriticalDifference(CdChart chart)
+    {
+        var plt = new Plot();
+        plt.Font.Set(Font);
+        plt.Title(chart.Title, size: 13);
+        plt.Axes.Title.Label.Bold = false;
+        foreach (var s in chart.Segments)
+        {
+            var line = plt.Add.Line(s.X1, s.Y1, s.X2, s.Y2);
+            line.LineWidth = s.Width;
+            line.LineColor = Colors.Black;
+            line.MarkerSize = 0;
+        }
+        foreach (var l in chart.Labels)
+        {
+            var text = plt.Add.Text(l.Text, l.X, l.Y);
+            text.LabelFontSize = (float)l.FontSize;
+            text.LabelFontName = Font;
+            text.LabelFontColor = Colors.Black;
+            text.LabelAlignment = l.Anchor switch
+            {
+                TextAnchor.Right => Alignment.MiddleRight,
+                TextAnchor.Left => Alignment.MiddleLeft,
+                _ => Alignment.LowerCenter,
+            };
+        }
+        plt.Axes.Frameless();
+        plt.HideGrid();
+        plt.Axes.SetLimits(chart.X.Min, chart.X.Max, chart.Y.Min, chart.Y.Max);
         return plt;
     }
 
