@@ -218,7 +218,8 @@ public static class RemedyFindings
         else if (pairs.Count == 0) reason = $"no runs of remedy {remedy} at the levels 'none' ran";
         else
         {
-            var seeds = topChange!.Change.N;
+            // Seeds that ran both; a measure either side did not record makes its change NaN, which 'not recorded' says.
+            var seeds = top.Baseline.Seeds.Keys.Intersect(top.Treated.Seeds.Keys).Count();
             var values = top.Treated.BySeed(measure.PerRun).Values.Concat(top.Baseline.BySeed(measure.PerRun).Values);
             var minTest = Math.Min(top.Baseline.MinMinorityTest, top.Treated.MinMinorityTest);
             reason = seeds < MinSeeds ? $"fewer than {MinSeeds} seeds with both none and the remedy ({seeds})"
@@ -226,7 +227,7 @@ public static class RemedyFindings
                 : measure.ReadsTest && minTest < MinMinorityTest ? $"fewer than {MinMinorityTest} minority test samples in a run ({minTest})"
                 : values.All(double.IsNaN) ? measure == UpdateShare ? "not recorded (no update_share in gradient_metrics: the study ran without gradients)" : "not recorded"
                 : null;
-            clamped = topChange.Clamped;
+            clamped = topChange!.Clamped;
         }
         var at = top.Baseline is null ? "" : $" at {top.Baseline.Name} (IR {F(top.Baseline.Ir, 1)})";
         var statement = topChange is null

@@ -95,11 +95,16 @@ internal static class RemedyStudies
                         var row = Row(studyId, datasetId, protocol, name, ir, s, minorityTest);
                         store.BeginRun(row);
                         // Datasets differ a little, so ranks and changes are not all tied.
-                        store.CompleteRun(row.RunId, Records(Shifted(effect, 0.001 * d), ir, s), 1);
+                        store.CompleteRun(row.RunId, Records(Shifted(effect, 0.01 * d), ir, s), 1);
                     }
         }
         return path;
     }
 
-    private static Effect Shifted(Effect e, double by) => by == 0 ? e : e with { Auc = (ir, s) => e.Auc(ir, s) + by };
+    /// <summary>Dataset d's version of a remedy: test minority recall scaled by (1 - by), AUC raised by by, so changes differ by dataset.</summary>
+    private static Effect Shifted(Effect e, double by) => by == 0 ? e : e with
+    {
+        TestMinority = (ir, s, train) => e.TestMinority(ir, s, train) * (1 - by),
+        Auc = (ir, s) => e.Auc(ir, s) + by,
+    };
 }
