@@ -72,7 +72,7 @@ internal static class RemedyStudies
     public static RunRow Row(string studyId, string datasetId, string protocol, string remedy, double ir, int seed, int minorityTest = 20)
     {
         var level = "ir=" + ir.ToString("R", CultureInfo.InvariantCulture);
-        var id = $"{datasetId}-{protocol}-{remedy}-{level}-{seed}";
+        var id = $"{studyId}-{datasetId}-{protocol}-{remedy}-{level}-{seed}";
         var nMin = (int)Math.Max(2, 400 / ir);
         return new RunRow(id, studyId, datasetId, id, "{}", seed, seed, protocol, level, ir, 0, 0, 1, [400, nMin], [200, minorityTest],
             "running", "2026-01-01T00:00:00.000Z", null, null, "0.1.0") { Remedy = remedy };
