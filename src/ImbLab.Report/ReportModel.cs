@@ -112,7 +112,9 @@ internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, I
             cancellationToken.ThrowIfCancellationRequested();
             var groups = inputs.Groups.Where(g => g.Dataset.DatasetId == entry.Dataset.DatasetId).ToList();
             var slug = $"d{i.ToString(CultureInfo.InvariantCulture)}-{Slug(entry.Dataset.Name)}";
-            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(groups, measures, slug),
+            // With remedies, the remedies section draws remedy x IR; here the sweeps stay one line per protocol, of plain training.
+            var sweeps = groups.Any(g => g.Remedy == RemedyFindings.None) ? groups.Where(g => g.Remedy == RemedyFindings.None).ToList() : groups;
+            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(sweeps, measures, slug),
                 DynamicsFigures.Of(groups, slug), ProbeFigures.Gradients(groups, slug), ProbeFigures.Representations(groups, slug));
         }).ToList();
         return new ReportModel(options, Overview(inputs), entries, sections, FindingGroups(findings), AcrossDatasets.Of(inputs, measures))
