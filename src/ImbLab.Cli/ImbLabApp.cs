@@ -51,6 +51,7 @@ internal static class ImbLabApp
             config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
             config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG beside it (and PNG with --png).");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Two studies (two stores, or two studies of one store) side by side: curves overlaid and findings in one HTML page.");
         });
 
         try
