@@ -23,6 +23,8 @@ internal sealed class GroupDroLoss : ILoss
     private readonly double _eta;
     private readonly double[] _logQ;
     private readonly double[] _q;
+    // The batch's softmax, rows x classes, from the first pass to the deltas (grown, never shrunk: the instance is the job's).
+    private double[] _softmax = [];
 
     public GroupDroLoss(int classes, double eta)
     {
@@ -44,6 +46,8 @@ internal sealed class GroupDroLoss : ILoss
         var mixed = batch.IsMixed;
         var mixLabels = batch.MixLabels;
         var shares = batch.MixShares;
+        if (_softmax.Length < batch.Rows * classes) _softmax = new double[batch.Rows * classes];
+        var softmax = _softmax;
         Span<double> e = stackalloc double[classes];
         Span<double> groupLoss = stackalloc double[classes];
         Span<double> groupCount = stackalloc double[classes];
@@ -52,7 +56,8 @@ internal sealed class GroupDroLoss : ILoss
         for (var r = 0; r < batch.Rows; r++)
         {
             var z = batch.Logits + r * ld;
-            var lse = LogSumExp(z, e, out _);
+            var lse = LogSumExp(z, e, out var sum);
+            for (var c = 0; c < classes; c++) softmax[r * classes + c] = e[c] / sum;
             var y = labels[r];
             double share = mixed ? shares[r] : 1.0;
             // A zero share adds nothing (and must not add 0 * inf from a label the row's logits rule out).
@@ -87,7 +92,18 @@ internal sealed class GroupDroLoss : ILoss
             // From here on groupLoss holds each class's factor on its rows' deltas: q_c / m_c.
             groupLoss[c] = groupCount[c] > 0 ? _q[c] / groupCount[c] : 0.0;
         }
-        Deltas(batch, groupLoss, 1.0, e);
+        for (var r = 0; r < batch.Rows; r++)
+        {
+            var d = batch.Deltas + r * ld;
+            var y = labels[r];
+            var y2 = mixed ? mixLabels[r] : y;
+            double share = mixed ? shares[r] : 1.0;
+            var a1 = share > 0 ? share * groupLoss[y] : 0.0;
+            var a2 = share < 1 ? (1 - share) * groupLoss[y2] : 0.0;
+            for (var c = 0; c < classes; c++)
+                d[c] = (float)((a1 + a2) * softmax[r * classes + c] - (c == y ? a1 : 0.0) - (c == y2 ? a2 : 0.0));
+            for (var c = classes; c < ld; c++) d[c] = 0f;
+        }
         return value;
     }
 
