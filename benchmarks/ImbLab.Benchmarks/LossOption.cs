@@ -10,10 +10,10 @@ internal static class LossOption
 {
     public const string Accepted = "none, weights:inv, weights:sqrt, cb, focal, ldam, ldam-drw, drw, balanced-softmax, la-loss, cdt, label-smoothing, gdro";
 
-    /// <summary>The maker for <paramref name="name"/>; the deferred losses switch at 0.8 of <paramref name="epochs"/> (the authors' 160 of 200).</summary>
+    /// <summary>The maker for <paramref name="name"/>; the deferred losses switch at epoch floor(0.8 epochs) (0-based, as the study does; the authors switch at 160 of 200).</summary>
     public static Func<ILoss> Maker(string name, IReadOnlyList<int> counts, int epochs)
     {
-        var at = (int)Math.Round(0.8 * epochs);
+        var at = (int)Math.Floor(0.8 * epochs);
         return name switch
         {
             "none" => () => Losses.CrossEntropy,
