@@ -173,6 +173,29 @@ public sealed unsafe class RemedyLossTests
     }
 
     [Fact]
+    public void Given_a_weighted_loss_in_the_class_gradient_probe_Then_each_class_gets_its_weight_times_its_cross_entropy_loss_and_gradient()
+    {
+        // The documented Sum: sum_r w_{y_r} l_r with deltas w_{y_r} d l_r * scale, so the probe's per-class numbers are w_c times CE's.
+        var shape = new MlpShape(4, [6], 3);
+        var model = new Mlp(shape, 3);
+        var (x, y) = EngineTestSupport.RandomBatch(40, 4, 3, 17);
+        double[] weights = [0.25, 1.5, 4.0];
+        var logits = new float[40 * 3];
+        var ce = new ClassGradientProbe(shape).Compute(model, x, y, 40, logits);
+        var ceLoss = ce.MeanLoss.ToArray();
+        var ceGradient = ce.PerClass.Select(g => g.ToArray()).ToArray();
+
+        var weighted = new ClassGradientProbe(shape, Losses.Weighted(weights)).Compute(model, x, y, 40, logits);
+
+        for (var c = 0; c < 3; c++)
+        {
+            EngineTestSupport.AssertClose(weights[c] * ceLoss[c], weighted.MeanLoss[c], 1e-12, 0, $"class {c} loss");
+            for (var i = 0; i < ceGradient[c].Length; i++)
+                EngineTestSupport.AssertClose(weights[c] * ceGradient[c][i], weighted.PerClass[c][i], 1e-5, 1e-7, $"class {c} gradient[{i}]");
+        }
+    }
+
+    [Fact]
     public void Given_group_dro_Then_sum_leaves_q_alone_and_mean_moves_it_towards_the_class_with_the_larger_loss()
     {
         var (logits, _, _, _) = Batch(6, 3, 4);
