@@ -101,10 +101,19 @@ public static class StoreMerge
             Execute(connection, null, "CREATE TEMP TABLE merge_runs (run_id TEXT PRIMARY KEY)");
             var tables = Tables(connection, "main");
             foreach (var source in sources) results.Add(Copy(connection, tables, source, study.Id, StudyStore.Timestamp(clock.GetUtcNow())));
-            if (shards is not null)
-                Execute(connection, null, "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", ("$k", StudyStore.ShardKey(study.Id)), ("$v", shards.ToString()));
-            else
-                Execute(connection, null, "DELETE FROM meta WHERE key = $k", ("$k", StudyStore.ShardKey(study.Id)));
+            var planOrder = (target is null ? sources : [.. sources, target]).Select(s => s.Studies.FirstOrDefault(x => x.Id == study.Id)?.PlanOrder ?? [])
+                .FirstOrDefault(p => p.Count > 0) ?? [];
+            using (var tx = connection.BeginTransaction())
+            {
+                if (shards is not null) Execute(connection, tx, "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", ("$k", StudyStore.ShardKey(study.Id)), ("$v", shards.ToString()));
+                else Execute(connection, tx, "DELETE FROM meta WHERE key = $k", ("$k", StudyStore.ShardKey(study.Id)));
+                if (planOrder.Count > 0)
+                {
+                    Execute(connection, tx, "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", ("$k", StudyStore.PlanKey(study.Id)), ("$v", string.Join(",", planOrder)));
+                    InPlanOrder(connection, tx, study.Id, planOrder);
+                }
+                tx.Commit();
+            }
             var finished = Count(connection, null, "SELECT count(*) FROM runs WHERE study_id = $s AND status = 'finished'", ("$s", study.Id));
             var diverged = Count(connection, null, "SELECT count(*) FROM runs WHERE study_id = $s AND status = 'diverged'", ("$s", study.Id));
             return new MergeResult(study.Id, outPath, [.. results, .. skipped], (int)finished, (int)diverged, shards?.ToString());
@@ -182,10 +191,46 @@ public static class StoreMerge
         }
     }
 
+    /// <summary>
+    /// Puts the study's runs in plan order: they keep the rowids they have, permuted so that reading runs by rowid (as
+    /// the read model does) gives the plan's order, as in a store one process wrote. The runs table only: every other
+    /// table refers to a run by its id, and a run's records keep the order they were written in.
+    /// </summary>
+    private static void InPlanOrder(SqliteConnection connection, SqliteTransaction tx, string studyId, IReadOnlyList<string> planOrder)
+    {
+        var position = new Dictionary<string, int>(planOrder.Count, StringComparer.Ordinal);
+        for (var i = 0; i < planOrder.Count; i++) position.TryAdd(planOrder[i], i);
+        var runs = new List<(long RowId, string RunId)>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT rowid, run_id FROM runs WHERE study_id = $s ORDER BY rowid";
+            cmd.Parameters.AddWithValue("$s", studyId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) runs.Add((r.GetInt64(0), r.GetString(1)));
+        }
+        // Runs the plan does not list (none, unless the stores were altered) go after the listed ones, in the order they had.
+        var ordered = runs.Select((r, i) => (r.RunId, Key: position.TryGetValue(r.RunId, out var p) ? p : planOrder.Count + i)).OrderBy(r => r.Key).ToList();
+        if (ordered.Select(r => r.RunId).SequenceEqual(runs.Select(r => r.RunId), StringComparer.Ordinal)) return;
+        // Out of the way first (rowids are unique), then each run to its slot.
+        Execute(connection, tx, "UPDATE runs SET rowid = -rowid WHERE study_id = $s", ("$s", studyId));
+        using var move = connection.CreateCommand();
+        move.Transaction = tx;
+        move.CommandText = "UPDATE runs SET rowid = $slot WHERE run_id = $id";
+        var slot = move.Parameters.AddWithValue("$slot", 0L);
+        var id = move.Parameters.AddWithValue("$id", "");
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            slot.Value = runs[i].RowId;
+            id.Value = ordered[i].RunId;
+            move.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>One input or target store, as read before the merge.</summary>
     private sealed record Source(string Path, string Full, string SchemaVersion, IReadOnlyList<SourceStudy> Studies);
 
-    private sealed record SourceStudy(string Id, string ConfigJson, ShardSet? Shards, IReadOnlyList<string> RunVersions);
+    private sealed record SourceStudy(string Id, string ConfigJson, ShardSet? Shards, IReadOnlyList<string> RunVersions, IReadOnlyList<string> PlanOrder);
 
     /// <summary>Reads what the checks need from a store, read-only; anything that is not a store of a readable schema is refused with the reason.</summary>
     private static Source Inspect(string path, string full)
@@ -214,7 +259,7 @@ public static class StoreMerge
         }
         using var store = StudyStore.OpenForReading(path);
         var studies = store.Studies().Select(s => new SourceStudy(s.StudyId, s.ConfigJson, store.ShardsOf(s.StudyId),
-            store.RunVersions(s.StudyId))).ToList();
+            store.RunVersions(s.StudyId), store.PlanOrder(s.StudyId))).ToList();
         return new Source(path, full, version, studies);
     }
 

@@ -12,6 +12,13 @@ public sealed partial class StudyStore
 {
     public static string ShardKey(string studyId) => "shards:" + studyId;
 
+    /// <summary>The meta row holding the run ids of the whole study's plan, in plan order (see <see cref="RecordShard"/>).</summary>
+    public static string PlanKey(string studyId) => "plan:" + studyId;
+
+    /// <summary>The run ids of the study's whole plan in plan order, as a shard store recorded them; empty when not recorded.</summary>
+    public IReadOnlyList<string> PlanOrder(string studyId) =>
+        Query("SELECT value FROM meta WHERE key = $k", r => r.GetString(0), ("$k", PlanKey(studyId))).SingleOrDefault()?.Split(',') ?? [];
+
     /// <summary>The shards of the study this store holds, or null when it is not a shard store (nor merged from them).</summary>
     public ShardSet? ShardsOf(string studyId) =>
         ShardSet.TryParse(Query("SELECT value FROM meta WHERE key = $k", r => r.GetString(0), ("$k", ShardKey(studyId))).SingleOrDefault());
@@ -29,10 +36,13 @@ public sealed partial class StudyStore
         ("$s", studyId));
 
     /// <summary>
-    /// Records that this store trains shard <paramref name="shard"/> of the study. One store per shard: a store that holds
-    /// another shard of the study, or runs of it trained without shards, is refused before anything is written.
+    /// Records that this store trains shard <paramref name="shard"/> of the study, and the run ids of the whole plan in
+    /// plan order: one process writes its runs in plan order, so a merge that puts the shards' runs back in that order
+    /// gives a store whose runs read back in the order one process would have written them, and so the same findings
+    /// to the last bit (a mean over a seed's folds depends on the order it adds them). One store per shard: a store that
+    /// holds another shard of the study, or runs of it trained without shards, is refused before anything is written.
     /// </summary>
-    public void RecordShard(string studyId, Shard shard)
+    public void RecordShard(string studyId, Shard shard, IReadOnlyList<string> planOrder)
     {
         lock (_gate) Guard(() =>
         {
@@ -49,6 +59,7 @@ public sealed partial class StudyStore
                     throw new ImbLabException($"{Settings.Mention(Settings.Shard)}: {Path} holds runs of study {studyId} trained without shards; one store per shard: give shard {shard} a store of its own");
             }
             NonQuery(tx, "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", ("$k", ShardKey(studyId)), ("$v", shard.ToString()));
+            NonQuery(tx, "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", ("$k", PlanKey(studyId)), ("$v", string.Join(",", planOrder)));
             tx.Commit();
         });
     }

@@ -85,10 +85,11 @@ public static class StudyPipeline
         CancellationToken cancellationToken, Action<StudyPlan>? planned = null, Shard? shard = null)
     {
         var plan = StudyPlan.Create(spec, cancellationToken);
+        var planOrder = plan.Runs.Select(r => r.RunId).ToList();
         // A shard trains its share of the plan; every process computes the same partition (StudyShards).
         if (shard is not null) plan = plan.WithRuns(StudyShards.Select(plan, shard).Runs);
         planned?.Invoke(plan);
-        using var store = OpenStore(plan, storePath, shard);
+        using var store = OpenStore(plan, storePath, shard is null ? null : (shard, planOrder));
         // Only runs whose owner is gone are redone: another process may be training this study into the same store.
         var redone = store.DeleteStaleRuns(plan.StudyId);
         var finished = store.FinishedRunIds(plan.StudyId);
@@ -115,12 +116,12 @@ public static class StudyPipeline
     }
 
     /// <summary>Opens (or creates) the store and records the study and its datasets, before any run is written to it.</summary>
-    private static StudyStore OpenStore(StudyPlan plan, string storePath, Shard? shard = null)
+    private static StudyStore OpenStore(StudyPlan plan, string storePath, (Shard Shard, IReadOnlyList<string> PlanOrder)? shard = null)
     {
         var store = StudyStore.Open(storePath, create: true);
         try
         {
-            if (shard is not null) store.RecordShard(plan.StudyId, shard);
+            if (shard is { } s) store.RecordShard(plan.StudyId, s.Shard, s.PlanOrder);
             store.UpsertStudy(plan.StudyId, plan.Spec.ToJson());
             // Every dataset of the study, also in a shard store: a merge of the shards then describes them all.
             foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
