@@ -127,7 +127,14 @@ public static class StoreMerge
     /// <summary>Copies one input's runs of the study that the target lacks, with every record they wrote, in one transaction.</summary>
     private static MergedInput Copy(SqliteConnection connection, IReadOnlyList<(string Name, string[] Columns)> tables, Source source, string studyId, string now)
     {
-        Execute(connection, null, "ATTACH DATABASE $uri AS src", ("$uri", new Uri(source.Full).AbsoluteUri + "?mode=ro"));
+        try
+        {
+            Execute(connection, null, "ATTACH DATABASE $uri AS src", ("$uri", new Uri(source.Full).AbsoluteUri + "?mode=ro"));
+        }
+        catch (SqliteException e)
+        {
+            throw StoreErrors.Describe(source.Path, e);
+        }
         try
         {
             using var tx = connection.BeginTransaction();

@@ -10,7 +10,7 @@ namespace ImbLab.Tests.Study;
 /// <summary>The shard partition: disjoint, covering, balanced by estimated cost, and the same in every process.</summary>
 public sealed class StudyShardsTests(ITestOutputHelper output)
 {
-    /// <summary>The 84 KEEL sets at their natural imbalance and two protocols on a few of them: runs of very different sizes.</summary>
+    /// <summary>The 84 KEEL sets at their natural imbalance, 5 seeds (studies/keel-natural.json): 420 runs of very different sizes.</summary>
     private static StudyPlan KeelPlan()
     {
         var keel = ReaderFixtures.KeelCorpus();
@@ -46,7 +46,7 @@ public sealed class StudyShardsTests(ITestOutputHelper output)
     [InlineData(4)]
     [InlineData(10)]
     [InlineData(32)]
-    public void Given_a_real_KEEL_plan_When_split_Then_the_largest_shard_is_within_the_greedy_bound_and_within_5_percent_of_the_mean_when_runs_are_many(int n)
+    public void Given_a_real_KEEL_plan_When_split_Then_the_largest_shard_is_within_the_greedy_bound_and_within_5_percent_of_the_mean(int n)
     {
         var plan = KeelPlan();
         StudyShards.Assign(plan.Runs, plan.Spec.Model, n, out var loads);
@@ -57,8 +57,9 @@ public sealed class StudyShardsTests(ITestOutputHelper output)
         Assert.Equal(costs.Sum(), loads.Sum(), 6);
         // Graham's bound for greedy list scheduling holds for any input: max <= mean + (1 - 1/N) x the largest run.
         Assert.True(loads.Max() <= mean + (1 - 1.0 / n) * largest + 1e-6 * mean);
-        // Stated bound for a plan of many runs (the largest run well below a shard's share): within 5% of the mean.
-        if (largest < mean / 4) Assert.True(loads.Max() <= 1.05 * mean, $"max/mean {loads.Max() / mean}");
+        // Stated bound on this plan (420 runs, the largest 1.3% of the study): within 5% of the mean, or of the largest run
+        // when that alone exceeds a shard's share. Measured: 1.0001 (4 shards), 1.0002 (10), 1.004 (32).
+        Assert.True(loads.Max() <= 1.05 * Math.Max(mean, largest), $"max/mean {loads.Max() / mean}");
     }
 
     [Fact]
