@@ -24,7 +24,11 @@ public enum RunStanding
 
 /// <summary>A run of the plan not finished yet, with its shard, and the owner it had when it was in flight.</summary>
 public sealed record PendingRun(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, int? Shard, RunStanding Standing,
-    string? Store, string? OwnerHost, long? OwnerPid, double? HeartbeatAgeSeconds);
+    string? Store, string? OwnerHost, long? OwnerPid, double? HeartbeatAgeSeconds)
+{
+    /// <summary>The run's remedy (canonical text; "none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+}
 
 /// <summary>The runs of one shard of the plan by standing.</summary>
 public sealed record ShardStanding(int Shard, int Planned, int Finished, int Diverged, int InFlight, int Abandoned, int Missing)
@@ -153,7 +157,10 @@ public static class StudyStatus
             if (standing is RunStanding.Finished or RunStanding.Diverged) continue;
             var state = standing == RunStanding.Missing ? null : b.State;
             pending.Add(new PendingRun(run.RunId, run.Dataset.Name, run.Config.Protocol, run.Config.Level, run.Config.SeedIndex, shard, standing,
-                state is null ? null : b.Store, state?.OwnerHost, state?.OwnerPid, state?.Heartbeat is { } beat ? Math.Round((now - beat).TotalSeconds, 1) : null));
+                state is null ? null : b.Store, state?.OwnerHost, state?.OwnerPid, state?.Heartbeat is { } beat ? Math.Round((now - beat).TotalSeconds, 1) : null)
+            {
+                Remedy = run.Remedy.Canonical,
+            });
         }
         var shards = shardCount is { } count
             ? Enumerable.Range(1, count).Select(k => shardTotals.GetValueOrDefault(k) ?? new int[5])

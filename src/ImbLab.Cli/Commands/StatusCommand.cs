@@ -51,7 +51,7 @@ internal sealed class StatusCommand(IAnsiConsole console) : Command<StatusSettin
                 shard_count = status.ShardCount, shards = status.Shards, resubmit = status.ShardCount is null ? null : status.Resubmit,
                 stores = status.Stores, pending = status.Pending.Select(p => new
                 {
-                    p.RunId, p.Dataset, p.Protocol, p.Level, p.SeedIndex, p.Shard, standing = Standing(p.Standing), p.Store, p.OwnerHost, p.OwnerPid, p.HeartbeatAgeSeconds,
+                    p.RunId, p.Dataset, p.Protocol, p.Level, p.Remedy, p.SeedIndex, p.Shard, standing = Standing(p.Standing), p.Store, p.OwnerHost, p.OwnerPid, p.HeartbeatAgeSeconds,
                 }),
             }, CliJson.Options));
             return ImbLabApp.Ok;
@@ -84,9 +84,9 @@ internal sealed class StatusCommand(IAnsiConsole console) : Command<StatusSettin
         if (claimed.Count > 0)
         {
             var runs = new Table().Border(TableBorder.Simple).Title("runs claimed but not finished");
-            foreach (var h in new[] { "run", "dataset", "protocol", "level", "seed index", "shard", "standing", "store", "owner", "heartbeat age" }) runs.AddColumn(h);
+            foreach (var h in new[] { "run", "dataset", "protocol", "level", "remedy", "seed index", "shard", "standing", "store", "owner", "heartbeat age" }) runs.AddColumn(h);
             foreach (var p in claimed)
-                runs.AddRow(p.RunId, Markup.Escape(p.Dataset), p.Protocol, Markup.Escape(p.Level), I(p.SeedIndex), p.Shard is { } k ? I(k) : "-", Standing(p.Standing),
+                runs.AddRow(p.RunId, Markup.Escape(p.Dataset), p.Protocol, Markup.Escape(p.Level), Markup.Escape(p.Remedy), I(p.SeedIndex), p.Shard is { } k ? I(k) : "-", Standing(p.Standing),
                     Markup.Escape(p.Store ?? ""), Markup.Escape($"{p.OwnerHost ?? "?"} pid {p.OwnerPid?.ToString(CultureInfo.InvariantCulture) ?? "?"}"),
                     p.HeartbeatAgeSeconds is { } age ? $"{age.ToString("F0", CultureInfo.InvariantCulture)} s" : "none");
             console.Write(runs);

@@ -17,7 +17,11 @@ public sealed record DryRunDataset(string Name, string Source, int Rows, IReadOn
 /// </summary>
 public sealed record DryRunCondition(string Dataset, string Protocol, string Level, int Runs,
     int TrainMinorityLow, int TrainMinorityHigh, int TrainMajorityLow, int TrainMajorityHigh,
-    int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds);
+    int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds)
+{
+    /// <summary>The remedy level (canonical text; "none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+}
 
 /// <summary>
 /// The time estimate and the cost model behind it. A run costs <see cref="SecondsPerUnit"/> x epochs x parameters x
@@ -29,7 +33,11 @@ public sealed record DryRunEstimate(double SecondsPerUnit, double CalibrationSec
     string Model);
 
 /// <summary>One run of a shard as `--dry-run --shard` lists it, with its estimated time.</summary>
-public sealed record DryRunShardRun(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, long Seed, double EstimatedSeconds);
+public sealed record DryRunShardRun(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, long Seed, double EstimatedSeconds)
+{
+    /// <summary>The run's remedy (canonical text; "none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+}
 
 /// <summary>
 /// A shard of the plan: its runs, their estimated CPU time and every shard's (so the balance shows), and the whole plan's
@@ -50,6 +58,9 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
 
     public bool Feasible => Infeasible.Count == 0;
 
+    /// <summary>The remedy levels, as canonical texts with every default filled (what the runs' configs store).</summary>
+    public IReadOnlyList<string> Remedies { get; init; } = ["none"];
+
     public static DryRun Create(StudySpec spec, int threads, CancellationToken cancellationToken = default) => Create(spec, threads, null, cancellationToken);
 
     /// <summary>The dry run of one shard of the study (of the whole study when <paramref name="shard"/> is null).</summary>
@@ -69,7 +80,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
         var perUnit = Calibrate(spec, cancellationToken, out var calibrationSeconds);
         var conditions = new List<DryRunCondition>();
         var runSeconds = new List<double>();
-        foreach (var group in plan.Runs.GroupBy(r => (r.Dataset, r.Config.Protocol, r.Config.Level)))
+        foreach (var group in plan.Runs.GroupBy(r => (r.Dataset, r.Config.Protocol, r.Config.Level, Remedy: r.Remedy.Canonical)))
         {
             var testMinority = new List<int>();
             var testMajority = new List<int>();
@@ -89,7 +100,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
             conditions.Add(new DryRunCondition(group.Key.Dataset.Name, group.Key.Protocol, group.Key.Level, runs.Count,
                 runs.Min(r => r.Target.MinorityCount), runs.Max(r => r.Target.MinorityCount),
                 runs.Min(r => r.Target.MajorityCount), runs.Max(r => r.Target.MajorityCount),
-                testMinority.Min(), testMinority.Max(), testMajority.Min(), testMajority.Max(), seconds));
+                testMinority.Min(), testMinority.Max(), testMajority.Min(), testMajority.Max(), seconds) { Remedy = group.Key.Remedy });
         }
         // Workers take whole runs, so the wall time is the CPU time shared by the cores, but never below the longest run.
         var cpu = runSeconds.Sum();
@@ -100,10 +111,11 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
             Enumerable.Range(0, spec.Seeds).Select(i => spec.Seed + (long)i).ToList(), spec.Split, plan.Runs.Count, conditions, infeasible,
             new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel))
         {
+            Remedies = plan.Spec.Remedies,
             Shard = shardPlan is null ? null : new DryRunShard(shardPlan.Shard.ToString(), shardPlan.Runs.Count, whole.Runs.Count,
                 perUnit * shardPlan.Cost, shardPlan.ShardCosts.Select(c => perUnit * c).ToList(),
                 shardPlan.Runs.Zip(shardPlan.RunCosts, (r, c) => new DryRunShardRun(r.RunId, r.Dataset.Name, r.Config.Protocol, r.Config.Level,
-                    r.Config.SeedIndex, r.Config.Seed, perUnit * c)).ToList()),
+                    r.Config.SeedIndex, r.Config.Seed, perUnit * c) { Remedy = r.Remedy.Canonical }).ToList()),
         };
     }
 

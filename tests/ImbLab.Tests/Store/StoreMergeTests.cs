@@ -115,15 +115,19 @@ public sealed class StoreMergeTests : IDisposable
     public void Given_a_store_of_another_schema_version_When_merged_Then_refused_naming_both_versions()
     {
         var (a, b) = Shards(Spec());
-        var copy = StoreDump.Copy(b, Path.Combine(_dir, "b-v5.db"));
-        StoreDump.Execute(copy, "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+        foreach (var other in new[] { Schema.Version + 1, Schema.Version - 1 })
+        {
+            var copy = StoreDump.Copy(b, Path.Combine(_dir, $"b-v{other}.db"));
+            StoreDump.Execute(copy, $"UPDATE meta SET value = '{other}' WHERE key = 'schema_version'");
 
-        var e = Assert.Throws<ImbLabException>(() => StoreMerge.Merge(Path.Combine(_dir, "out.db"), [a, copy]));
+            var e = Assert.Throws<ImbLabException>(() => StoreMerge.Merge(Path.Combine(_dir, "out.db"), [a, copy]));
 
-        Assert.Contains("different schema versions", e.Message);
-        Assert.Contains("version 5", e.Message);
-        Assert.Contains("version 4", e.Message);
-        Assert.StartsWith(copy, e.Message);
+            Assert.Contains("different schema versions", e.Message);
+            Assert.Contains($"it has version {other}", e.Message);
+            Assert.Contains($"this ImbLab writes version {Schema.Version}", e.Message);
+            Assert.StartsWith(copy, e.Message);
+            Assert.False(File.Exists(Path.Combine(_dir, "out.db")));
+        }
     }
 
     [Fact]
