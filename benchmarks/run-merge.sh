@@ -13,6 +13,7 @@ out="${2:-$(mktemp -d)}"
 cd "$root"
 t() { /usr/bin/time -f "%e s wall, %U s user CPU, %M KB peak resident" "$@"; }
 mkdir -p "$out"
+./imblab --version >/dev/null # build first, so no timing below includes a build
 # 4 IRs x 25 x N seeds = 100 x N runs; the greedy partition gives shard 1 about 100 of them.
 seeds=$((25 * shards))
 echo "training shard 1/$shards of a study of $((100 * shards)) runs into $out/shard-1.db ..."
