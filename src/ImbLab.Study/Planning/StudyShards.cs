@@ -9,7 +9,7 @@ namespace ImbLab.Study.Planning;
 /// (4 x training rows + test rows) units. An epoch passes every training row forward and backward and evaluates it again
 /// (about four forward passes' work, each a multiply-add per parameter) and evaluates every test row once.
 /// </summary>
-public static class RunCost
+internal static class RunCost
 {
     /// <summary>A run's cost in units (the dry run multiplies by seconds per unit measured on the machine).</summary>
     public static double Units(PlannedRun run, ModelSpec model)
@@ -29,7 +29,7 @@ public static class RunCost
 }
 
 /// <summary>One shard of a study's plan: its runs (in plan order) and their cost, beside every shard's cost.</summary>
-public sealed record ShardPlan(Shard Shard, IReadOnlyList<PlannedRun> Runs, IReadOnlyList<double> RunCosts, IReadOnlyList<double> ShardCosts)
+internal sealed record ShardPlan(Shard Shard, IReadOnlyList<PlannedRun> Runs, IReadOnlyList<double> RunCosts, IReadOnlyList<double> ShardCosts)
 {
     public double Cost => ShardCosts[Shard.Index - 1];
 }
@@ -41,7 +41,7 @@ public sealed record ShardPlan(Shard Shard, IReadOnlyList<PlannedRun> Runs, IRea
 /// the plan (run ids are config hashes, costs come from the data's shape), never the order the plan was listed in or
 /// the machine. The largest shard is within the greedy bound: at most the mean + (1 - 1/N) x the largest run.
 /// </summary>
-public static class StudyShards
+internal static class StudyShards
 {
     /// <summary>The shard (0-based) of every run id of the plan.</summary>
     public static IReadOnlyDictionary<string, int> Assign(IEnumerable<PlannedRun> runs, ModelSpec model, int shards, out double[] loads)
