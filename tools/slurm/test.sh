@@ -69,14 +69,24 @@ pids+=($!)
 for _ in $(seq 50); do [[ -S "$socket" ]] && break; sleep 0.1; done
 [[ -S "$socket" ]] || fail "munged did not start (see $tmp/log/munged.log)"
 
-# Two free loopback ports: a port answering on 127.0.0.1 is taken.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+host="$(hostname -s)"
+# Slurm's daemons bind to the address their host name resolves to (CommunicationParameters=NoInAddrAny), or to every
+# interface. Loopback only when the name resolves to a loopback address (Debian's /etc/hosts says 127.0.1.1); otherwise
+# (a container whose name is its network address) every interface, on random ports, with the munge key made here
+# as the only way in.
+addr="$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }')"
+if [[ "$addr" == 127.* ]]; then
+  bind="CommunicationParameters=NoCtldInAddrAny,NoInAddrAny" where="loopback only"
+else
+  addr=127.0.0.1 bind="# $host does not resolve to a loopback address: the daemons listen on every interface" where="every interface"
+fi
+# Two free ports: a port that answers is taken.
+port_free() { ! (exec 3<>"/dev/tcp/$addr/$1") 2>/dev/null; }
 for _ in $(seq 100); do
   ctld_port=$((20000 + RANDOM % 20000)); slurmd_port=$((ctld_port + 1))
   port_free "$ctld_port" && port_free "$slurmd_port" && break
 done
 
-host="$(hostname -s)"
 cpus="$(nproc)"
 # Slurm drains a node that has less memory than it is said to have: 90% of what the kernel reports.
 mem_mb="$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)"
@@ -84,11 +94,10 @@ export SLURM_CONF="$tmp/slurm.conf"
 cat > "$SLURM_CONF" <<CONF
 # A single-node test cluster written by tools/slurm/test.sh; everything lives in $tmp.
 ClusterName=imblabtest
-SlurmctldHost=$host(127.0.0.1)
+SlurmctldHost=$host($addr)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
-# Bind to the configured (loopback) addresses, not to every interface.
-CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
+$bind
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -115,7 +124,7 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 # Finished jobs stay visible to scontrol for 10 minutes (there is no accounting database here).
 MinJobAge=600
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
+NodeName=$host NodeAddr=$addr CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 slurmctld -D -f "$SLURM_CONF" >>"$tmp/log/slurmctld.out" 2>&1 &
@@ -127,7 +136,7 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 [[ "$(sinfo -h -n "$host" -o %T 2>/dev/null)" == idle ]] || fail "the node did not come up idle: $(sinfo 2>&1 | tail -n 2)"
-say "cluster up: node $host, $cpus CPUs, ${mem_mb} MB, slurmctld on 127.0.0.1:$ctld_port, slurmd on 127.0.0.1:$slurmd_port"
+say "cluster up: node $host, $cpus CPUs, ${mem_mb} MB, slurmctld on $addr:$ctld_port, slurmd on $addr:$slurmd_port ($where)"
 
 # --- the study: synthetic data and a small KEEL set, 2 protocols x 2 IRs x 2 seeds = 16 runs ------------------------------
 # Its data paths are relative to the repository root, where every command here runs (and where the tasks run).

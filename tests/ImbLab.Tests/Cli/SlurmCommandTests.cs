@@ -54,6 +54,22 @@ public sealed class SlurmCommandTests : IDisposable
     }
 
     [Fact]
+    public void Given_json_When_slurm_runs_Then_the_files_and_commands_are_fields()
+    {
+        var (exit, stdout, stderr) = CliHarness.Run("slurm", "--config", StudyFile(), "--shards", "4", "--out", Out, "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(4, root.GetProperty("runs").GetInt32());
+        Assert.Equal(4, root.GetProperty("shards").GetInt32());
+        Assert.Equal(Path.Combine(Out, "array.sbatch"), root.GetProperty("array").GetString());
+        Assert.Equal(Path.Combine(Out, "study.db"), root.GetProperty("merged_store").GetString());
+        Assert.StartsWith("jobid=$(sbatch --parsable ", root.GetProperty("submit").GetString(), StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("jobs").ValueKind);
+    }
+
+    [Fact]
     public void Given_the_same_study_again_When_slurm_runs_into_its_folder_Then_it_rewrites_the_scripts()
     {
         var study = StudyFile();
