@@ -13,6 +13,7 @@ internal static class OptionNames
         [Settings.Name] = "--name",
         [Settings.Data] = "--data",
         [Settings.Protocols] = "--protocol",
+        [Settings.Remedies] = "--remedy",
         [Settings.Irs] = "--ir",
         [Settings.Grid] = "--grid",
         [Settings.Seeds] = "--seeds",

@@ -13,6 +13,7 @@ public static partial class Settings
     public const string Name = "name";
     public const string Data = "data";
     public const string Protocols = "protocols";
+    public const string Remedies = "remedies";
     public const string Irs = "irs";
     public const string Grid = "grid";
     public const string Seeds = "seeds";

@@ -98,8 +98,10 @@ internal sealed class ReportInputs
     public static ReportInputs From(StudyData data)
     {
         var byId = data.Datasets.ToDictionary(d => d.DatasetId, StringComparer.Ordinal);
-        var groups = data.Runs.Select(r => RunView.Of(data, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level))
-            .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Protocol, g.Key.Level,
+        // Until the report knows remedies, a remedy other than none is a condition of its own, named with its protocol
+        // ("subsample-minority, remedy focal:gamma=2"), so no figure or table pools runs of different remedies.
+        var groups = data.Runs.Select(r => RunView.Of(data, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level, v.Run.Remedy))
+            .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Remedy == "none" ? g.Key.Protocol : $"{g.Key.Protocol}, remedy {g.Key.Remedy}", g.Key.Level,
                 g.First().Run.RequestedIr ?? g.Average(v => v.Run.RealisedIr ?? double.NaN),
                 g.OrderBy(v => v.Run.SeedIndex).ThenBy(v => v.Run.SplitRepeat).ThenBy(v => v.Run.SplitFold).ToList()))
             .OrderBy(g => g.Dataset.Name, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal).ThenBy(g => g.Ir)

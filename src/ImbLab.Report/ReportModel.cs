@@ -122,10 +122,10 @@ internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, I
         {
             var rows = d.ToList();
             var controls = rows.Where(f => f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal))
-                .GroupBy(f => (f.Protocol, f.Finding[ControlsPrefix.Length..])).ToDictionary(g => g.Key, g => g.First());
-            var bases = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal)).Select(f => (f.Protocol, f.Finding)).ToHashSet();
-            var entries = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal) || !bases.Contains((f.Protocol, f.Finding[ControlsPrefix.Length..])))
-                .Select(f => new FindingEntry(f, controls.GetValueOrDefault((f.Protocol, f.Finding)))).ToList();
+                .GroupBy(f => (f.Protocol, f.Remedy, f.Finding[ControlsPrefix.Length..])).ToDictionary(g => g.Key, g => g.First());
+            var bases = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal)).Select(f => (f.Protocol, f.Remedy, f.Finding)).ToHashSet();
+            var entries = rows.Where(f => !f.Finding.StartsWith(ControlsPrefix, StringComparison.Ordinal) || !bases.Contains((f.Protocol, f.Remedy, f.Finding[ControlsPrefix.Length..])))
+                .Select(f => new FindingEntry(f, controls.GetValueOrDefault((f.Protocol, f.Remedy, f.Finding)))).ToList();
             return new FindingGroup(d.Key, entries);
         }).ToList();
 

@@ -105,7 +105,7 @@ internal static class ReportRenderer
                     .Append("<th>effect [95% CI]</th><th>p</th><th>n</th><th class=\"l\">under the controls</th></tr></thead><tbody>");
                 foreach (var (f, controls) in g.Entries)
                 {
-                    html.Append($"<tr class=\"v-{Verdict(f)}\"><td class=\"l\">{E(f.Protocol)}</td><td class=\"l\">{E(f.Finding)}</td>")
+                    html.Append($"<tr class=\"v-{Verdict(f)}\"><td class=\"l\">{E(f.Remedy == "none" ? f.Protocol : $"{f.Protocol}, remedy {f.Remedy}")}</td><td class=\"l\">{E(f.Finding)}</td>")
                         .Append($"<td class=\"l\"><b>{E(f.Verdict)}</b></td><td class=\"l\">{E(f.Statement)}</td>")
                         .Append($"<td>{Num(f.Effect)} [{Num(f.CiLow)}, {Num(f.CiHigh)}]</td><td>{PValue(f.PValue)}</td><td>{N(f.N)}</td>")
                         .Append(controls is null ? "<td class=\"l\"></td>" : $"<td class=\"l v-{Verdict(controls)}\"><b>{E(controls.Verdict)}</b>: {E(controls.Statement)}</td>")

@@ -3,13 +3,16 @@ namespace ImbLab.Store;
 /// <summary>
 /// The SQLite schema (documented in docs/store.md). Bump <see cref="Version"/> on any change; a store with
 /// another version is refused with a message rather than misread, except the previous ones, which read commands read
-/// as they are and writers migrate in place (<see cref="MigrateFrom2"/>, then <see cref="MigrateFrom3"/>).
+/// as they are and writers migrate in place (<see cref="MigrateFrom2"/>, <see cref="MigrateFrom3"/>, then <see cref="MigrateFrom4"/>).
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
-    /// <summary>The oldest version read commands still read: 3 and 4 only added columns and a status that reads do not need.</summary>
+    /// <summary>
+    /// The oldest version read commands still read: 3, 4 and 5 only added columns and a status that reads do not need
+    /// (a run of a store older than 5 reads as remedy 'none', which is what it trained with).
+    /// </summary>
     public const int OldestReadable = 2;
 
     /// <summary>Version 3: the owner and heartbeat of a run in flight, so several processes can share one study.</summary>
@@ -26,7 +29,7 @@ internal static class Schema
     /// table is rebuilt (SQLite's documented procedure; the caller turns foreign keys off around it).
     /// </summary>
     public const string MigrateFrom3 = $"""
-        CREATE TABLE runs_v4 ({RunsColumns});
+        CREATE TABLE runs_v4 ({RunsColumnsV4});
         INSERT INTO runs_v4 (run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
             split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir, status, started_at, finished_at,
             train_seconds, imblab_version, owner_host, owner_pid, owner_token, heartbeat_at)
@@ -39,7 +42,16 @@ internal static class Schema
         UPDATE meta SET value = '4' WHERE key = 'schema_version';
         """;
 
-    private const string RunsColumns = """
+    /// <summary>Version 5: the remedy of a run and of a finding (its canonical text; everything before remedies was none).</summary>
+    public const string MigrateFrom4 = """
+        ALTER TABLE runs ADD COLUMN remedy TEXT NOT NULL DEFAULT 'none';
+        ALTER TABLE findings ADD COLUMN remedy TEXT NOT NULL DEFAULT 'none';
+        CREATE INDEX IF NOT EXISTS runs_by_study_remedy ON runs(study_id, remedy);
+        UPDATE meta SET value = '5' WHERE key = 'schema_version';
+        """;
+
+    /// <summary>The runs table as version 4 made it: the version-3 migration rebuilds it so, and version 5 adds to it.</summary>
+    private const string RunsColumnsV4 = """
 
             run_id         TEXT PRIMARY KEY,
             study_id       TEXT NOT NULL REFERENCES studies(study_id),
@@ -70,6 +82,11 @@ internal static class Schema
             diverged_epoch INTEGER
         """;
 
+    private const string RunsColumns = RunsColumnsV4 + """
+        ,
+            remedy         TEXT NOT NULL DEFAULT 'none'
+        """;
+
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS meta (
             key   TEXT PRIMARY KEY,
@@ -98,6 +115,7 @@ internal static class Schema
         );
         CREATE TABLE IF NOT EXISTS runs ({RunsColumns});
         CREATE INDEX IF NOT EXISTS runs_by_study ON runs(study_id, status);
+        CREATE INDEX IF NOT EXISTS runs_by_study_remedy ON runs(study_id, remedy);
         CREATE TABLE IF NOT EXISTS metrics (
             run_id  TEXT NOT NULL REFERENCES runs(run_id),
             step    INTEGER NOT NULL,
@@ -173,7 +191,8 @@ internal static class Schema
             p_value      REAL,
             n            INTEGER NOT NULL,
             details_json TEXT NOT NULL,
-            created_at   TEXT NOT NULL
+            created_at   TEXT NOT NULL,
+            remedy       TEXT NOT NULL DEFAULT 'none'
         );
         CREATE INDEX IF NOT EXISTS findings_by_study ON findings(study_id);
         """;

@@ -20,12 +20,12 @@ public sealed partial class StudyStore
 
     /// <summary>The diverged runs of a study with where each diverged (a writable store: version 4 columns).</summary>
     public IReadOnlyList<DivergedRun> DivergedRuns(string studyId) => Query("""
-        SELECT d.name, r.protocol, r.level, r.seed_index, r.seed, r.diverged_step, r.diverged_epoch
+        SELECT d.name, r.protocol, r.level, r.seed_index, r.seed, r.diverged_step, r.diverged_epoch, r.remedy
         FROM runs r JOIN datasets d ON d.dataset_id = r.dataset_id
         WHERE r.study_id = $s AND r.status = 'diverged'
-        ORDER BY d.name, r.protocol, r.level, r.seed_index
+        ORDER BY d.name, r.protocol, r.level, r.remedy, r.seed_index
         """, r => new DivergedRun(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4),
-            r.IsDBNull(5) ? 0 : r.GetInt32(5), r.IsDBNull(6) ? 0 : r.GetInt32(6)), ("$s", studyId));
+            r.IsDBNull(5) ? 0 : r.GetInt32(5), r.IsDBNull(6) ? 0 : r.GetInt32(6), r.GetString(7)), ("$s", studyId));
 
     /// <summary>Ids of the finished runs of a study, diverged ones included (a divergence is a result): kept and skipped on resume.</summary>
     public HashSet<string> FinishedRunIds(string studyId) =>
@@ -189,16 +189,16 @@ public sealed partial class StudyStore
     private void InsertRunning(Microsoft.Data.Sqlite.SqliteTransaction tx, RunRow run) => NonQuery(tx, """
         INSERT OR REPLACE INTO runs(run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol,
             level, requested_ir, split_repeat, split_fold, minority_class, train_counts, test_counts, realised_ir,
-            status, started_at, finished_at, train_seconds, imblab_version, owner_host, owner_pid, owner_token, heartbeat_at)
+            status, started_at, finished_at, train_seconds, imblab_version, owner_host, owner_pid, owner_token, heartbeat_at, remedy)
         VALUES ($id, $study, $ds, $hash, $cfg, $seed, $si, $protocol, $level, $rir, $rep, $fold, $min, $train, $test,
-            $ir, 'running', $started, NULL, NULL, $v, $host, $pid, $token, $now)
+            $ir, 'running', $started, NULL, NULL, $v, $host, $pid, $token, $now, $remedy)
         """,
         ("$id", run.RunId), ("$study", run.StudyId), ("$ds", run.DatasetId), ("$hash", run.ConfigHash), ("$cfg", run.ConfigJson),
         ("$seed", run.Seed), ("$si", run.SeedIndex), ("$protocol", run.Protocol), ("$level", run.Level), ("$rir", run.RequestedIr),
         ("$rep", run.SplitRepeat), ("$fold", run.SplitFold), ("$min", run.MinorityClass),
         ("$train", JsonSerializer.Serialize(run.TrainCounts)), ("$test", JsonSerializer.Serialize(run.TestCounts)),
         ("$ir", run.RealisedIr), ("$started", run.StartedAt), ("$v", run.ImbLabVersion),
-        ("$host", Owner.Host), ("$pid", Owner.Pid), ("$token", Owner.Token), ("$now", Now()));
+        ("$host", Owner.Host), ("$pid", Owner.Pid), ("$token", Owner.Token), ("$now", Now()), ("$remedy", run.Remedy));
 
     /// <summary>Deletes a run's row and every record it wrote.</summary>
     private void DeleteRun(Microsoft.Data.Sqlite.SqliteTransaction tx, string runId)
@@ -230,4 +230,4 @@ public sealed partial class StudyStore
 }
 
 /// <summary>A run whose loss became non-finite: its keys, and the updates done and 1-based epoch when it happened.</summary>
-public sealed record DivergedRun(string Dataset, string Protocol, string Level, int SeedIndex, long Seed, int Step, int Epoch);
+public sealed record DivergedRun(string Dataset, string Protocol, string Level, int SeedIndex, long Seed, int Step, int Epoch, string Remedy = "none");

@@ -26,6 +26,9 @@ public sealed partial class StudyStore : IDisposable
     /// <summary>The read transaction a loaded <see cref="Core.Results.StudyData"/> holds open, so all its reads see one snapshot.</summary>
     private SqliteTransaction? _snapshot;
 
+    /// <summary>Whether the runs table has the remedy column: false only for an older store opened for reading (not migrated).</summary>
+    private bool _hasRemedy = true;
+
     private StudyStore(string path, SqliteConnection connection, TimeProvider clock, bool immutable)
     {
         Path = path;
@@ -161,13 +164,14 @@ public sealed partial class StudyStore : IDisposable
         if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= Schema.OldestReadable && v < Schema.Version)
         {
             if (!readOnly) Migrate();
+            else _hasRemedy = false;
             return;
         }
         throw new ImbLabException($"{Path}: store schema version {version ?? "(none)"}; this ImbLab reads versions {Schema.OldestReadable} to {Schema.Version}");
     }
 
     /// <summary>
-    /// Migrates a version-2 or -3 store in place, step by step; the version is read again inside the write transaction, so
+    /// Migrates a version-2, -3 or -4 store in place, step by step; the version is read again inside the write transaction, so
     /// two processes opening it at once migrate it once. Foreign keys are off while the runs table is rebuilt (version 4):
     /// dropping the old table would otherwise count as deleting the rows the other tables refer to.
     /// </summary>
@@ -180,7 +184,8 @@ public sealed partial class StudyStore : IDisposable
             using var cmd = Command("SELECT value FROM meta WHERE key='schema_version'", tx);
             var version = Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (version == "2") { Execute(_connection, Schema.MigrateFrom2, tx); version = "3"; }
-            if (version == "3") Execute(_connection, Schema.MigrateFrom3, tx);
+            if (version == "3") { Execute(_connection, Schema.MigrateFrom3, tx); version = "4"; }
+            if (version == "4") Execute(_connection, Schema.MigrateFrom4, tx);
             tx.Commit();
         }
         finally
@@ -234,7 +239,7 @@ public sealed partial class StudyStore : IDisposable
     public IReadOnlyList<RunRow> Runs(string? studyId = null, bool finishedOnly = true) => Query($"""
         SELECT run_id, study_id, dataset_id, config_hash, config_json, seed, seed_index, protocol, level, requested_ir,
                split_repeat, split_fold, minority_class, train_counts, test_counts, status, started_at, finished_at,
-               train_seconds, imblab_version
+               train_seconds, imblab_version, {(_hasRemedy ? "remedy" : "'none'")}
         FROM runs
         WHERE ($s IS NULL OR study_id = $s) {(finishedOnly ? "AND status = 'finished'" : "")}
         ORDER BY rowid
@@ -244,7 +249,7 @@ public sealed partial class StudyStore : IDisposable
             r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDouble(9), r.GetInt32(10), r.GetInt32(11),
             r.GetInt32(12), Json<int[]>(r, 13, $"run {r.GetString(0)}", "train_counts"), Json<int[]>(r, 14, $"run {r.GetString(0)}", "test_counts"),
             r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetDouble(18),
-            r.GetString(19)),
+            r.GetString(19)) { Remedy = r.GetString(20) },
         ("$s", studyId));
 
     public IReadOnlyList<DatasetRow> Datasets() => Query("""
@@ -298,17 +303,17 @@ public sealed partial class StudyStore : IDisposable
             NonQuery(tx, "DELETE FROM findings WHERE study_id = $s", ("$s", studyId));
             var now = Now();
             InsertAll(tx, "findings",
-                ["study_id", "dataset", "protocol", "finding", "statement", "verdict", "effect", "ci_low", "ci_high", "p_value", "n", "details_json", "created_at"],
+                ["study_id", "dataset", "protocol", "finding", "statement", "verdict", "effect", "ci_low", "ci_high", "p_value", "n", "details_json", "created_at", "remedy"],
                 rows, f => [f.StudyId, f.Dataset, f.Protocol, f.Finding, f.Statement, f.Verdict, DbValue(f.Effect), DbValue(f.CiLow), DbValue(f.CiHigh),
-                    DbValue(f.PValue), f.N, f.DetailsJson, now]);
+                    DbValue(f.PValue), f.N, f.DetailsJson, now, f.Remedy]);
             tx.Commit();
         });
     }
 
     public IReadOnlyList<FindingRow> Findings(string studyId) => Query(
-        "SELECT study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json FROM findings WHERE study_id = $s ORDER BY rowid",
+        $"SELECT study_id, dataset, protocol, finding, statement, verdict, effect, ci_low, ci_high, p_value, n, details_json, {(_hasRemedy ? "remedy" : "'none'")} FROM findings WHERE study_id = $s ORDER BY rowid",
         r => new FindingRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), DoubleOrNaN(r, 6),
-            DoubleOrNaN(r, 7), DoubleOrNaN(r, 8), DoubleOrNaN(r, 9), r.GetInt32(10), r.GetString(11)),
+            DoubleOrNaN(r, 7), DoubleOrNaN(r, 8), DoubleOrNaN(r, 9), r.GetInt32(10), r.GetString(11)) { Remedy = r.GetString(12) },
         ("$s", studyId));
 
     /// <summary>The studies in the store, newest first.</summary>

@@ -91,7 +91,7 @@ public static class StudyPipeline
         var plan = StudyPlan.Create(spec, cancellationToken);
         if (plan.Runs.Count != 1)
             throw new UsageException($"one model is trained, but these settings make {plan.Runs.Count} runs; give one dataset file, one " +
-                $"{Settings.Mention(Settings.Protocols)}, at most one {Settings.Mention(Settings.Irs)} and a {Settings.Mention(Settings.Split)} with a single test set");
+                $"{Settings.Mention(Settings.Protocols)}, at most one {Settings.Mention(Settings.Irs)}, at most one {Settings.Mention(Settings.Remedies)} and a {Settings.Mention(Settings.Split)} with a single test set");
         var memory = new MemorySink();
         using var store = storePath is null ? null : OpenStore(plan, storePath);
         IRunSink sink = store is null ? memory : new TeeSink(memory, new StoreSink(store));

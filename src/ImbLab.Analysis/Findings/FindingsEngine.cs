@@ -23,15 +23,20 @@ public static class FindingsEngine
         foreach (var dataset in views.GroupBy(v => v.Run.DatasetId).OrderBy(g => g.First().Dataset, StringComparer.Ordinal))
         {
             var drafts = new List<Draft>();
-            foreach (var protocol in dataset.GroupBy(v => v.Run.Protocol).OrderBy(g => g.Key, StringComparer.Ordinal))
+            // Runs of different remedies are never pooled: each remedy's runs make their own findings (none first).
+            var remedies = dataset.GroupBy(v => v.Run.Remedy).OrderBy(g => g.Key == "none" ? 0 : 1).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+            foreach (var remedy in remedies)
             {
-                // Diverged runs are results, not numbers to average: left out, and counted in each finding.
-                var diverged = study.Diverged.Count(r => r.DatasetId == dataset.Key && r.Protocol == protocol.Key);
-                drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()).Select(d => d with { DivergedLeftOut = diverged }));
+                foreach (var protocol in remedy.GroupBy(v => v.Run.Protocol).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    // Diverged runs are results, not numbers to average: left out, and counted in each finding.
+                    var diverged = study.Diverged.Count(r => r.DatasetId == dataset.Key && r.Protocol == protocol.Key && r.Remedy == remedy.Key);
+                    drafts.AddRange(ForProtocol(protocol.Key, protocol.ToList()).Select(d => d with { DivergedLeftOut = diverged, Remedy = remedy.Key }));
+                }
             }
             var holm = MultipleTesting.Holm(drafts.Select(d => d.HolmInput).ToList());
             var decided = drafts.Select((d, i) => d.Decide(holm[i])).ToList();
-            decided.AddRange(Controls(decided));
+            foreach (var remedy in remedies) decided.AddRange(Controls([.. decided.Where(d => d.Remedy == remedy.Key)]).Select(d => d with { Remedy = remedy.Key }));
             var name = dataset.First().Dataset;
             rows.AddRange(decided.Select(d => d.ToRow(studyId, name)));
         }
@@ -295,6 +300,9 @@ public static class FindingsEngine
         /// <summary>Runs of this dataset and protocol whose training diverged, left out of the statistics.</summary>
         public int DivergedLeftOut { get; init; }
 
+        /// <summary>The remedy of the runs behind the finding.</summary>
+        public string Remedy { get; init; } = "none";
+
         /// <summary>The range the effect's interval was cut to, when the t interval reached past it.</summary>
         public (double Min, double Max)? ClampedTo { get; init; }
 
@@ -321,13 +329,15 @@ public static class FindingsEngine
                 DetailsMap["ci_clamped"] = true;
                 DetailsMap["ci_range"] = new[] { range.Min, range.Max };
             }
-            return new Decided(Protocol, Finding, verdict, text, Effect, PValue, pHolm, JsonSerializer.Serialize(DetailsMap));
+            return new Decided(Protocol, Finding, verdict, text, Effect, PValue, pHolm, JsonSerializer.Serialize(DetailsMap)) { Remedy = Remedy };
         }
     }
 
     private sealed record Decided(string Protocol, string Finding, string Verdict, string Statement, Estimate Effect, double PValue, double PHolm, string DetailsJson)
     {
+        public string Remedy { get; init; } = "none";
+
         public FindingRow ToRow(string studyId, string dataset) =>
-            new(studyId, dataset, Protocol, Finding, Statement, Verdict, Effect.Value, Effect.Low, Effect.High, PValue, Effect.N, DetailsJson);
+            new(studyId, dataset, Protocol, Finding, Statement, Verdict, Effect.Value, Effect.Low, Effect.High, PValue, Effect.N, DetailsJson) { Remedy = Remedy };
     }
 }

@@ -27,14 +27,18 @@ public sealed record SummaryRow(
     SeedStat TestMinorityRecall,
     SeedStat TestMajorityRecall,
     SeedStat TestBalancedAccuracy,
-    SeedStat TestRocAuc);
+    SeedStat TestRocAuc)
+{
+    /// <summary>The remedy of the row's runs (runs of different remedies are never pooled).</summary>
+    public string Remedy { get; init; } = "none";
+}
 
 public static class StudySummary
 {
     public static IReadOnlyList<SummaryRow> Build(StudyData study)
     {
         var rows = new List<SummaryRow>();
-        foreach (var group in study.Runs.Select(r => RunView.Of(study, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level)))
+        foreach (var group in study.Runs.Select(r => RunView.Of(study, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level, v.Run.Remedy)))
         {
             var list = group.ToList();
             rows.Add(new SummaryRow(
@@ -48,7 +52,7 @@ public static class StudySummary
                 SeedStat.Of(list.Select(v => v.Final(Splits.Test, v.Minority, MetricNames.Recall))),
                 SeedStat.Of(list.Select(v => v.Final(Splits.Test, v.Majority, MetricNames.Recall))),
                 SeedStat.Of(list.Select(v => v.Final(Splits.Test, null, MetricNames.BalancedAccuracy))),
-                SeedStat.Of(list.Select(v => v.Final(Splits.Test, null, MetricNames.RocAuc)))));
+                SeedStat.Of(list.Select(v => v.Final(Splits.Test, null, MetricNames.RocAuc)))) { Remedy = group.Key.Remedy });
         }
         return rows;
     }

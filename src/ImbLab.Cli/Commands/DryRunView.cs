@@ -28,17 +28,20 @@ internal static class DryRunView
                 F(d.ImbalanceRatio, 2), I(d.Features), I(d.Parameters), I(d.Splits));
         console.Write(datasets);
         console.MarkupLine($"protocols: {Markup.Escape(string.Join(", ", plan.Protocols))}; levels: {Markup.Escape(string.Join(", ", plan.Levels))}; " +
+            $"remedies: {Markup.Escape(string.Join(", ", plan.Remedies))}; " +
             $"seeds: {string.Join(", ", plan.Seeds)}; split: {Markup.Escape(plan.Split)}; [bold]{plan.Runs} runs[/]");
 
         if (plan.Conditions.Count > 0)
         {
             var conditions = new Table().Border(TableBorder.Simple).Title("runs per condition (realised counts; a range spans the splits)");
-            foreach (var h in new[] { "dataset", "protocol", "level", "runs", "train min", "train maj", "test min", "test maj", "est. CPU" })
+            // The remedy column only when the study has remedy levels, so a plain study's table stays as it was.
+            var remedies = plan.Remedies.Count > 1 || plan.Remedies[0] != "none";
+            foreach (var h in new[] { "dataset", "protocol", "level" }.Concat(remedies ? ["remedy"] : []).Concat(["runs", "train min", "train maj", "test min", "test maj", "est. CPU"]))
                 conditions.AddColumn(new TableColumn(h).RightAligned());
             foreach (var c in plan.Conditions)
-                conditions.AddRow(Markup.Escape(c.Dataset), c.Protocol, Markup.Escape(c.Level), I(c.Runs),
+                conditions.AddRow([Markup.Escape(c.Dataset), c.Protocol, Markup.Escape(c.Level), .. remedies ? [Markup.Escape(c.Remedy)] : Array.Empty<string>(), I(c.Runs),
                     Range(c.TrainMinorityLow, c.TrainMinorityHigh), Range(c.TrainMajorityLow, c.TrainMajorityHigh),
-                    Range(c.TestMinorityLow, c.TestMinorityHigh), Range(c.TestMajorityLow, c.TestMajorityHigh), Duration(c.EstimatedSeconds));
+                    Range(c.TestMinorityLow, c.TestMinorityHigh), Range(c.TestMajorityLow, c.TestMajorityHigh), Duration(c.EstimatedSeconds)]);
             console.Write(conditions);
         }
 

@@ -40,7 +40,7 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
                 study = studyId,
                 groups = groups.Select(g => new
                 {
-                    g.Dataset, g.Protocol, g.Level, g.Role, g.Split, g.Runs, samples = g.Summary.Samples,
+                    g.Dataset, g.Protocol, g.Level, g.Remedy, g.Role, g.Split, g.Runs, samples = g.Summary.Samples,
                     learned_epoch_quantiles = DynamicsQuantiles(g),
                     median_learned_epoch = Json(g.Summary.MedianLearnedEpoch),
                     never_learned = Json(g.Summary.NeverLearned),
@@ -48,7 +48,7 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
                     confidence = Num(g.Summary.MeanConfidence), variability = Num(g.Summary.MeanVariability),
                     correctness = Num(g.Summary.MeanCorrectness), aum = Num(g.Summary.MeanAum),
                 }),
-                memorisation_gap = gaps.Select(g => new { g.Dataset, g.Protocol, g.Level, pooled = Json(g.Gap.Pooled), across_seeds = Json(g.Gap.AcrossSeeds), seeds = g.Gap.Seeds }),
+                memorisation_gap = gaps.Select(g => new { g.Dataset, g.Protocol, g.Level, g.Remedy, pooled = Json(g.Gap.Pooled), across_seeds = Json(g.Gap.AcrossSeeds), seeds = g.Gap.Seeds }),
             }, CliJson.Options));
             return ImbLabApp.Ok;
         }
@@ -62,7 +62,7 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
             foreach (var g in dataset)
             {
                 var s = g.Summary;
-                table.AddRow(g.Protocol, Markup.Escape(g.Level), g.Role, g.Split, s.Samples.ToString(CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(Condition(g.Protocol, g.Remedy)), Markup.Escape(g.Level), g.Role, g.Split, s.Samples.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape($"{FindingRules.F(s.MedianLearnedEpoch.Value, 1)} [{FindingRules.F(s.MedianLearnedEpoch.Low, 0)}, {FindingRules.F(s.MedianLearnedEpoch.High, 0)}]"),
                     $"{FindingRules.F(s.NeverLearned.Value)}", FindingRules.F(s.MeanForgettingEvents), FindingRules.F(s.MeanConfidence),
                     FindingRules.F(s.MeanVariability), FindingRules.F(s.MeanCorrectness), FindingRules.F(s.MeanAum));
@@ -73,7 +73,7 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
         foreach (var h in new[] { "dataset", "protocol", "level", "seeds", "pooled [95% Newcombe]", "across seeds [95% t]" })
             gapTable.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap());
         foreach (var g in gaps)
-            gapTable.AddRow(Markup.Escape(g.Dataset), g.Protocol, Markup.Escape(g.Level), g.Gap.Seeds.ToString(CultureInfo.InvariantCulture),
+            gapTable.AddRow(Markup.Escape(g.Dataset), Markup.Escape(Condition(g.Protocol, g.Remedy)), Markup.Escape(g.Level), g.Gap.Seeds.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape($"{FindingRules.F(g.Gap.Pooled.Value)} [{FindingRules.F(g.Gap.Pooled.Low)}, {FindingRules.F(g.Gap.Pooled.High)}]"),
                 Markup.Escape($"{FindingRules.F(g.Gap.AcrossSeeds.Value)} [{FindingRules.F(g.Gap.AcrossSeeds.Low)}, {FindingRules.F(g.Gap.AcrossSeeds.High)}]"));
         console.Write(gapTable);
@@ -105,6 +105,9 @@ internal sealed class DynamicsCommand(IAnsiConsole console) : Command<DynamicsSe
                 d.ForgettingEvents.ToString(CultureInfo.InvariantCulture), R(d.Confidence), R(d.Variability), R(d.Correctness), R(d.Aum)));
         }
     }
+
+    /// <summary>A protocol with its remedy when there is one, so rows of different remedies never read as the same condition.</summary>
+    private static string Condition(string protocol, string remedy) => remedy == "none" ? protocol : $"{protocol}, remedy {remedy}";
 
     private static string R(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 }

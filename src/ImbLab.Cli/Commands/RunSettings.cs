@@ -20,6 +20,12 @@ internal class RunSettings : CommandSettings
     [Description("Imbalance protocols: natural, subsample-minority, fixed-n, fixed-minority, fixed-majority, grid. Default: subsample-minority (train: natural, or subsample-minority with --ir).")]
     public string[]? Protocol { get; init; }
 
+    [CommandOption("--remedy <NAMES>")]
+    [Description("Imbalance remedies, each a level of the study crossed with protocols, levels and seeds: NAME[[:key=value...]], parts joined with '+', e.g. none,cb:beta=0.99,focal:gamma=2,smote+la-loss. " +
+        "Names: none, weights:inv, weights:sqrt, cb, focal, ldam, ldam-drw, drw, drs, crt, balanced-softmax, la-loss, cdt, label-smoothing, mixup, remix, ros, rus, smote, " +
+        "balanced-batches, sqrt-sampling, gdro, pcngd, posthoc-la, tau-norm, threshold, early-stop (docs/remedies.md). Default: none.")]
+    public string[]? Remedy { get; init; }
+
     [CommandOption("--ir <RATIOS>")]
     [Description("Target imbalance ratios (majority/minority), e.g. 1,10,50,100; not read by natural and grid. Default: 1,10,50,100 (train: none).")]
     public string[]? Ir { get; init; }
@@ -137,6 +143,7 @@ internal class RunSettings : CommandSettings
         {
             Data = Data is null ? start.Data : OptionLists.Datasets(Data),
             Protocols = Protocol is null ? start.Protocols : OptionLists.Strings(Settings.Protocols, Protocol, "subsample-minority,fixed-n"),
+            Remedies = Remedy is null ? start.Remedies : OptionLists.Strings(Settings.Remedies, Remedy, "none,cb,focal:gamma=2"),
             Irs = Ir is null ? start.Irs : OptionLists.Doubles(Settings.Irs, Ir, "1,10,50"),
             Grid = Grid is null ? start.Grid : OptionLists.Grid(Grid),
             Split = Split ?? start.Split,

@@ -134,9 +134,10 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     {
         console.MarkupLine("[bold]Last epoch[/], mean±sd over seeds (n);");
         console.MarkupLine("min = the training part's minority class, maj = its majority, rec = recall");
-        foreach (var group in rows.GroupBy(r => (r.Dataset, r.Protocol)))
+        foreach (var group in rows.GroupBy(r => (r.Dataset, r.Protocol, r.Remedy)))
         {
-            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{group.Key.Dataset}: {group.Key.Protocol}"));
+            var title = group.Key.Remedy == "none" ? $"{group.Key.Dataset}: {group.Key.Protocol}" : $"{group.Key.Dataset}: {group.Key.Protocol}, remedy {group.Key.Remedy}";
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title));
             foreach (var h in new[] { "level", "n", "train\nmin/maj", "train\nrec min", "test\nrec min", "test\nrec maj", "test\nbal acc", "test\nAUC" })
                 table.AddColumn(new TableColumn(h).RightAligned().NoWrap().Padding(0, 0, 1, 0));
             foreach (var r in group.OrderByLevel(r => r.Level))
@@ -155,9 +156,9 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         if (runs.Count == 0) return;
         console.MarkupLine($"[yellow]{runs.Count} diverged run(s)[/] (the training loss became non-finite; stored with status 'diverged', left out of the table and the findings):");
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var h in new[] { "dataset", "protocol", "level", "seed", "diverged at epoch", "step" }) table.AddColumn(h);
+        foreach (var h in new[] { "dataset", "protocol", "level", "remedy", "seed", "diverged at epoch", "step" }) table.AddColumn(h);
         foreach (var r in runs)
-            table.AddRow(Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), r.Seed.ToString(CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), Markup.Escape(r.Remedy), r.Seed.ToString(CultureInfo.InvariantCulture),
                 r.Epoch.ToString(CultureInfo.InvariantCulture), r.Step.ToString(CultureInfo.InvariantCulture));
         console.Write(table);
     }

@@ -49,14 +49,15 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         {
             console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
-                run = new { run.RunId, run.Protocol, run.Level, run.Seed, run.TrainCounts, run.TestCounts, run.MinorityClass, class_names = classNames },
+                run = new { run.RunId, run.Protocol, run.Level, run.Remedy, run.Seed, run.TrainCounts, run.TestCounts, run.MinorityClass, class_names = classNames },
                 config = JsonDocument.Parse(run.ConfigJson).RootElement,
                 metrics = records.Metrics.Select(m => new { m.Step, m.Epoch, m.Split, m.Class, m.Metric, m.Value }),
             }, CliJson.Options));
             return ImbLabApp.Ok;
         }
 
-        console.MarkupLine($"run [bold]{run.RunId}[/] on {Markup.Escape(dataset.Name)}: {run.Protocol} {Markup.Escape(run.Level)}, seed {run.Seed}; " +
+        console.MarkupLine($"run [bold]{run.RunId}[/] on {Markup.Escape(dataset.Name)}: {run.Protocol} {Markup.Escape(run.Level)}" +
+            (run.Remedy == "none" ? "" : $", remedy {Markup.Escape(run.Remedy)}") + $", seed {run.Seed}; " +
             $"train {Counts(run.TrainCounts, classNames)}, test {Counts(run.TestCounts, classNames)}; minority = {Markup.Escape(classNames[minority])}");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("epoch");

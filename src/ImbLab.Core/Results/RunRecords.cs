@@ -62,4 +62,8 @@ public sealed record FindingRow(
     double CiHigh,
     double PValue,
     int N,
-    string DetailsJson);
+    string DetailsJson)
+{
+    /// <summary>The remedy of the runs the finding is about ("none" for plain training and for stores older than version 5).</summary>
+    public string Remedy { get; init; } = "none";
+}

@@ -37,6 +37,9 @@ public sealed record RunRow(
     double? TrainSeconds,
     string ImbLabVersion)
 {
+    /// <summary>The run's remedy as its canonical text (docs/remedies.md); "none" for plain training and for stores older than version 5.</summary>
+    public string Remedy { get; init; } = "none";
+
     /// <summary>The largest class other than the run's minority (ties: lower index), so balanced runs keep their roles.</summary>
     public int MajorityClass
     {

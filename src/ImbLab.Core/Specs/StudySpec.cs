@@ -116,6 +116,38 @@ public sealed record StudySpec
 
     public IReadOnlyList<double> Irs { get; init; } = [1, 10, 50, 100];
 
+    /// <summary>The remedy levels (docs/remedies.md), crossed with protocols, levels and seeds. Default: none only.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Remedies
+    {
+        get => _remedies ?? DefaultRemedies;
+        init => _remedies = value;
+    }
+
+    /// <summary>
+    /// "remedies" as a study file and the stored spec hold it: left out when it is exactly the default ["none"], so the
+    /// ids of studies made before remedies existed (and of studies that ask for none) stay what they were.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("remedies")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<string>? RemediesField
+    {
+        get => _remedies is null || (_remedies.Count == 1 && _remedies[0] == Remedy.NoneName) ? null : _remedies;
+        init
+        {
+            _remedies = value;
+            _remediesNull = value is null;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _remedies;
+
+    /// <summary>A study file's "remedies": null, refused by <see cref="NullProblems"/> like every other null.</summary>
+    private readonly bool _remediesNull;
+
+    private static readonly IReadOnlyList<string> DefaultRemedies = [Remedy.NoneName];
+
     public IReadOnlyList<GridCell> Grid { get; init; } = [];
 
     /// <summary>How many seeds; run seeds are Seed, Seed+1, ..., Seed+Seeds-1.</summary>
@@ -171,6 +203,7 @@ public sealed record StudySpec
         Check(Name is null, Settings.Name, "a name such as \"pima-controls\"");
         Check(Data is null || Data.Any(d => d is null), Settings.Data, "a list of dataset files or folders, e.g. [\"pima.dat\", \"synthetic\"]");
         Check(Protocols is null || Protocols.Any(p => p is null), Settings.Protocols, "a list of protocol names, e.g. [\"subsample-minority\", \"fixed-n\"]");
+        Check(_remediesNull || Remedies.Any(r => r is null), Settings.Remedies, "a list of remedy names, e.g. [\"none\", \"cb\", \"focal:gamma=2\"]");
         Check(Irs is null, Settings.Irs, "a list of imbalance ratios, e.g. [1, 10, 50]");
         Check(Grid is null || Grid.Any(c => c is null), Settings.Grid, "a list of cells, e.g. [{\"minority\": 10, \"majority\": 100}]");
         Check(Split is null, Settings.Split, "a split such as \"holdout\", \"kfold:5\" or \"keel\"");
@@ -188,6 +221,7 @@ public sealed record StudySpec
         var problems = new List<string>();
         if (Data.Count == 0) problems.Add($"{Settings.Mention(Settings.Data)}: no dataset given");
         if (Protocols.Count == 0) problems.Add($"{Settings.Mention(Settings.Protocols)}: no protocol given");
+        if (Remedies.Count == 0) problems.Add($"{Settings.Mention(Settings.Remedies)}: no remedy given; accepted: a list such as none,cb,focal (default: none)");
         foreach (var ir in Irs)
             if (!(ir >= 1) || double.IsInfinity(ir)) problems.Add($"{Settings.Mention(Settings.Irs)}: {ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1");
         foreach (var cell in Grid)

@@ -12,7 +12,7 @@ public sealed class ExportContext
     public static readonly IReadOnlyList<ExportColumn> KeyColumns =
     [
         new("study_id", ColumnType.Text), new("run_id", ColumnType.Text), new("dataset", ColumnType.Text), new("protocol", ColumnType.Text),
-        new("level", ColumnType.Text), new("requested_ir", ColumnType.Double), new("seed", ColumnType.Long), new("seed_index", ColumnType.Int),
+        new("level", ColumnType.Text), new("remedy", ColumnType.Text), new("requested_ir", ColumnType.Double), new("seed", ColumnType.Long), new("seed_index", ColumnType.Int),
         new("split_repeat", ColumnType.Int), new("split_fold", ColumnType.Int),
     ];
 
@@ -57,6 +57,7 @@ public sealed class ExportContext
         w.Text(DatasetName(run));
         w.Text(run.Protocol);
         w.Text(run.Level);
+        w.Text(run.Remedy);
         w.Double(run.RequestedIr);
         w.Long(run.Seed);
         w.Int(run.SeedIndex);

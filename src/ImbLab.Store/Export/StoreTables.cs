@@ -128,11 +128,11 @@ internal static class StoreTables
             }
         });
 
-    /// <summary>Findings are per study, dataset and protocol (pooled over levels and seeds): no run keys.</summary>
+    /// <summary>Findings are per study, dataset, protocol and remedy (pooled over levels and seeds): no run keys.</summary>
     public static ExportTable Findings(ExportContext context) => new("findings",
         [
-            new("study_id", ColumnType.Text), new("dataset", ColumnType.Text), new("protocol", ColumnType.Text), new("finding", ColumnType.Text),
-            new("statement", ColumnType.Text), new("verdict", ColumnType.Text), new("effect", ColumnType.Double), new("ci_low", ColumnType.Double),
+            new("study_id", ColumnType.Text), new("dataset", ColumnType.Text), new("protocol", ColumnType.Text), new("remedy", ColumnType.Text),
+            new("finding", ColumnType.Text), new("statement", ColumnType.Text), new("verdict", ColumnType.Text), new("effect", ColumnType.Double), new("ci_low", ColumnType.Double),
             new("ci_high", ColumnType.Double), new("p_value", ColumnType.Double), new("n", ColumnType.Int), new("details_json", ColumnType.Text),
         ],
         w =>
@@ -144,6 +144,7 @@ internal static class StoreTables
                     w.Text(f.StudyId);
                     w.Text(f.Dataset);
                     w.Text(f.Protocol);
+                    w.Text(f.Remedy);
                     w.Text(f.Finding);
                     w.Text(f.Statement);
                     w.Text(f.Verdict);

@@ -17,7 +17,11 @@ public sealed record DryRunDataset(string Name, string Source, int Rows, IReadOn
 /// </summary>
 public sealed record DryRunCondition(string Dataset, string Protocol, string Level, int Runs,
     int TrainMinorityLow, int TrainMinorityHigh, int TrainMajorityLow, int TrainMajorityHigh,
-    int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds);
+    int TestMinorityLow, int TestMinorityHigh, int TestMajorityLow, int TestMajorityHigh, double EstimatedSeconds)
+{
+    /// <summary>The remedy level (canonical text; "none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+}
 
 /// <summary>
 /// The time estimate and the cost model behind it. A run costs <see cref="SecondsPerUnit"/> x epochs x parameters x
@@ -37,6 +41,9 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
 
     public bool Feasible => Infeasible.Count == 0;
 
+    /// <summary>The remedy levels, as canonical texts with every default filled (what the runs' configs store).</summary>
+    public IReadOnlyList<string> Remedies { get; init; } = ["none"];
+
     public static DryRun Create(StudySpec spec, int threads, CancellationToken cancellationToken = default)
     {
         var infeasible = new List<InfeasibleRequest>();
@@ -54,7 +61,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
         var perUnit = Calibrate(spec, cancellationToken, out var calibrationSeconds);
         var conditions = new List<DryRunCondition>();
         var runSeconds = new List<double>();
-        foreach (var group in plan.Runs.GroupBy(r => (r.Dataset, r.Config.Protocol, r.Config.Level)))
+        foreach (var group in plan.Runs.GroupBy(r => (r.Dataset, r.Config.Protocol, r.Config.Level, Remedy: r.Remedy.Canonical)))
         {
             var testMinority = new List<int>();
             var testMajority = new List<int>();
@@ -75,7 +82,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
             conditions.Add(new DryRunCondition(group.Key.Dataset.Name, group.Key.Protocol, group.Key.Level, runs.Count,
                 runs.Min(r => r.Target.MinorityCount), runs.Max(r => r.Target.MinorityCount),
                 runs.Min(r => r.Target.MajorityCount), runs.Max(r => r.Target.MajorityCount),
-                testMinority.Min(), testMinority.Max(), testMajority.Min(), testMajority.Max(), seconds));
+                testMinority.Min(), testMinority.Max(), testMajority.Min(), testMajority.Max(), seconds) { Remedy = group.Key.Remedy });
         }
         // Workers take whole runs, so the wall time is the CPU time shared by the cores, but never below the longest run.
         var cpu = runSeconds.Sum();
@@ -84,7 +91,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
         if (levels.Count == 0) levels = [.. spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         return new DryRun(plan.StudyId, spec.Name, datasets, spec.Protocols, levels,
             Enumerable.Range(0, spec.Seeds).Select(i => spec.Seed + (long)i).ToList(), spec.Split, plan.Runs.Count, conditions, infeasible,
-            new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel));
+            new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel)) { Remedies = plan.Spec.Remedies };
     }
 
     /// <summary>Weights and biases of the MLP: inputs -> hidden... -> classes.</summary>

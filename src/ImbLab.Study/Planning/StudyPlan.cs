@@ -21,7 +21,8 @@ public sealed record RunSplitConfig(string Spec, int Repeat, int Fold, ulong See
 
 /// <summary>
 /// The full resolved config of one run: stored as JSON with the run, and hashed into its id. Everything that can
-/// change a run's numbers is in here; nothing else is.
+/// change a run's numbers is in here; nothing else is. <paramref name="Remedy"/> is the remedy's canonical text, null
+/// (left out of the JSON) for none, so the runs of studies without remedies keep their ids.
 /// </summary>
 public sealed record RunConfig(
     string StudyId,
@@ -36,7 +37,8 @@ public sealed record RunConfig(
     long Seed,
     ModelSpec Model,
     bool RecordSamples,
-    DiagnosticsSpec Diagnostics);
+    DiagnosticsSpec Diagnostics,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Remedy = null);
 
 /// <summary>One run to do, with what the runner needs to build it.</summary>
 public sealed record PlannedRun(
@@ -49,7 +51,11 @@ public sealed record PlannedRun(
     IImbalanceProtocol Protocol,
     ImbalanceTarget Target,
     int MinorityClass,
-    int[] SplitTrainCounts);
+    int[] SplitTrainCounts)
+{
+    /// <summary>The run's remedy (none unless the study lists others).</summary>
+    public Remedy Remedy { get; init; } = Remedy.None;
+}
 
 /// <summary>A dataset x protocol the data cannot serve (its first infeasible split), with the reason.</summary>
 public sealed record InfeasibleRequest(string Dataset, string Source, string Protocol, string Message);
@@ -85,6 +91,9 @@ public sealed class StudyPlan
     private static StudyPlan Build(StudySpec spec, ICollection<InfeasibleRequest>? infeasible, CancellationToken cancellationToken)
     {
         spec.Validate();
+        // Canonical texts in the stored spec too, so "cb" and "cb:beta=0.999" are one study as they are the same runs.
+        var remedies = RemedyCatalog.ParseLevels(spec.Remedies);
+        spec = spec with { Remedies = [.. remedies.Select(r => r.Canonical)] };
         var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
         if (protocols.Contains(ImbalanceProtocols.Grid) && spec.Grid.Count == 0)
             throw new UsageException(Settings.Grid, "protocol grid needs cells (minority x majority counts), e.g. 10x100,20x100,20x200");
@@ -134,16 +143,21 @@ public sealed class StudyPlan
                     }
                     foreach (var target in targets)
                     {
-                        for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
+                        foreach (var remedy in remedies)
                         {
-                            // A seed index trains on its own split(s) only; KEEL's shared folds serve every seed index.
-                            if (splitSeedIndex is { } own && own != seedIndex) continue;
-                            var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name, target.Level,
-                                target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
-                                spec.Model, spec.RecordSamples, spec.Diagnostics);
-                            var json = JsonSerializer.Serialize(config, StudySpec.Json);
-                            var hash = Hash(json);
-                            runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, protocol, target, minority, trainCounts));
+                            for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
+                            {
+                                // A seed index trains on its own split(s) only; KEEL's shared folds serve every seed index.
+                                if (splitSeedIndex is { } own && own != seedIndex) continue;
+                                // The run seed does not depend on the remedy: runs that differ only in remedy share their split,
+                                // subsample, initial weights and batch order (a paired design).
+                                var config = new RunConfig(studyId, datasetConfig, splitConfig, protocol.Name, target.Level,
+                                    target.RequestedIr, target.MinorityCount, target.MajorityCount, seedIndex, spec.Seed + (long)seedIndex,
+                                    spec.Model, spec.RecordSamples, spec.Diagnostics, remedy.IsNone ? null : remedy.Canonical);
+                                var json = JsonSerializer.Serialize(config, StudySpec.Json);
+                                var hash = Hash(json);
+                                runs.Add(new PlannedRun(hash[..20], json, hash, config, dataset, s, protocol, target, minority, trainCounts) { Remedy = remedy });
+                            }
                         }
                     }
                 }

@@ -146,7 +146,7 @@ internal sealed class StudyRunner
         var row = new RunRow(run.RunId, plan.StudyId, run.Dataset.DatasetId, run.ConfigHash, run.ConfigJson, run.Config.Seed,
             run.Config.SeedIndex, run.Config.Protocol, run.Config.Level, run.Config.RequestedIr, split.Repeat, split.Fold,
             run.MinorityClass, train.ClassCounts(), test.ClassCounts(), "running", StudyStore.Timestamp(_clock.GetUtcNow()), null, null,
-            ImbLabInfo.Version);
+            ImbLabInfo.Version) { Remedy = run.Remedy.Canonical };
         if (claims is null) sink.Begin(row);
         else if (!claims.TryClaim(row)) return null;
 

@@ -120,7 +120,7 @@ public sealed class RunClaimTests : IDisposable
     }
 
     [Fact]
-    public void Given_a_version_2_store_When_read_Then_it_is_read_as_it_is_and_When_opened_for_writing_Then_migrated_in_place_to_version_4()
+    public void Given_a_version_2_store_When_read_Then_it_is_read_as_it_is_and_When_opened_for_writing_Then_migrated_in_place_to_version_5()
     {
         using (var a = Worker())
         {
@@ -128,23 +128,70 @@ public sealed class RunClaimTests : IDisposable
             Assert.True(a.CompleteRun("r1", Records(), 1));
         }
         Sql("""
+            DROP INDEX runs_by_study_remedy; ALTER TABLE runs DROP COLUMN remedy; ALTER TABLE findings DROP COLUMN remedy;
             ALTER TABLE runs DROP COLUMN owner_host; ALTER TABLE runs DROP COLUMN owner_pid;
             ALTER TABLE runs DROP COLUMN owner_token; ALTER TABLE runs DROP COLUMN heartbeat_at;
             UPDATE meta SET value = '2' WHERE key = 'schema_version';
             """);
 
-        using (var reader = StudyStore.OpenForReading(StorePath)) Assert.Single(reader.Runs());
+        using (var reader = StudyStore.OpenForReading(StorePath)) Assert.Equal("none", Assert.Single(reader.Runs()).Remedy);
         Assert.Equal("2", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
 
         using (var writer = Worker()) Assert.True(writer.TryClaimRun(Run("r2")));
-        // 2 -> 3 (owner columns) -> 4 (the runs table rebuilt so its status may be 'diverged'), nothing lost.
-        Assert.Equal("4", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        // 2 -> 3 (owner columns) -> 4 (the runs table rebuilt so its status may be 'diverged') -> 5 (remedy), nothing lost.
+        Assert.Equal("5", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("none", Sql("SELECT remedy FROM runs WHERE run_id = 'r1'"));
         Assert.Equal("1", Sql("SELECT count(*) FROM runs WHERE owner_token IS NOT NULL"));
         Assert.Equal("finished", Sql("SELECT status FROM runs WHERE run_id = 'r1'"));
         Assert.NotEqual("0", Sql("SELECT count(*) FROM metrics WHERE run_id = 'r1'"));
         Assert.Null(Sql("PRAGMA foreign_key_check"));
         Sql("UPDATE runs SET status = 'diverged', diverged_step = 3, diverged_epoch = 1 WHERE run_id = 'r1'");
         Assert.Equal("diverged", Sql("SELECT status FROM runs WHERE run_id = 'r1'"));
+    }
+
+    [Fact]
+    public void Given_a_version_4_store_When_read_Then_its_runs_and_findings_read_as_remedy_none_and_When_opened_for_writing_Then_migrated_to_version_5()
+    {
+        using (var a = Worker())
+        {
+            Assert.True(a.TryClaimRun(Run("r1")));
+            Assert.True(a.CompleteRun("r1", Records(), 1));
+            a.ReplaceFindings("s1", [new FindingRow("s1", "toy", "natural", "f", "s", "inconclusive", 0, 0, 0, double.NaN, 1, "{}")]);
+        }
+        // A version-4 store as version 4 made it: no remedy columns.
+        Sql("""
+            DROP INDEX runs_by_study_remedy; ALTER TABLE runs DROP COLUMN remedy; ALTER TABLE findings DROP COLUMN remedy;
+            UPDATE meta SET value = '4' WHERE key = 'schema_version';
+            """);
+
+        using (var reader = StudyStore.OpenForReading(StorePath))
+        {
+            Assert.Equal("none", Assert.Single(reader.Runs()).Remedy);
+            Assert.Equal("none", Assert.Single(reader.Findings("s1")).Remedy);
+        }
+        Assert.Equal("4", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+
+        using (var writer = Worker()) Assert.True(writer.TryClaimRun(Run("r2") with { Remedy = "cb:beta=0.999" }));
+        Assert.Equal("5", Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("none", Sql("SELECT remedy FROM runs WHERE run_id = 'r1'"));
+        Assert.Equal("cb:beta=0.999", Sql("SELECT remedy FROM runs WHERE run_id = 'r2'"));
+        Assert.Equal("none", Sql("SELECT remedy FROM findings"));
+        Assert.Equal("1", Sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'runs_by_study_remedy'"));
+        Assert.Null(Sql("PRAGMA foreign_key_check"));
+    }
+
+    [Fact]
+    public void Given_runs_and_findings_with_a_remedy_When_stored_and_read_Then_the_remedy_comes_back()
+    {
+        using var a = Worker();
+        Assert.True(a.TryClaimRun(Run("r1") with { Remedy = "smote:k=5+la-loss:tau=1" }));
+        Assert.True(a.CompleteRun("r1", Records(), 1));
+        a.ReplaceFindings("s1", [new FindingRow("s1", "toy", "natural", "f", "s", "inconclusive", 0, 0, 0, double.NaN, 1, "{}") { Remedy = "focal:gamma=2" }]);
+
+        Assert.Equal("smote:k=5+la-loss:tau=1", Assert.Single(a.Runs()).Remedy);
+        Assert.Equal("focal:gamma=2", Assert.Single(a.Findings("s1")).Remedy);
+        using var data = a.LoadStudy("s1");
+        Assert.Equal("smote:k=5+la-loss:tau=1", Assert.Single(data.Runs).Run.Remedy);
     }
 
     private string? Sql(string sql)

@@ -13,7 +13,7 @@ namespace ImbLab.Tests.Store.Export;
 public sealed class ExportTests(ExportFixture fixture) : IClassFixture<ExportFixture>
 {
     private static readonly string[] Keys =
-        ["study_id", "run_id", "dataset", "protocol", "level", "requested_ir", "seed", "seed_index", "split_repeat", "split_fold"];
+        ["study_id", "run_id", "dataset", "protocol", "level", "remedy", "requested_ir", "seed", "seed_index", "split_repeat", "split_fold"];
 
     private static string Inv(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
@@ -47,7 +47,7 @@ public sealed class ExportTests(ExportFixture fixture) : IClassFixture<ExportFix
             Assert.Equal(new FileInfo(file.Path).Length, file.Bytes);
             if (name == "findings")
             {
-                Assert.Equal(["study_id", "dataset", "protocol"], table.Header.Take(3));
+                Assert.Equal(["study_id", "dataset", "protocol", "remedy"], table.Header.Take(4));
                 Assert.All(table.Rows, r => Assert.Equal(dataset.Name, r[1]));
                 continue;
             }
@@ -55,7 +55,7 @@ public sealed class ExportTests(ExportFixture fixture) : IClassFixture<ExportFix
             foreach (var row in table.Rows)
             {
                 var run = runs[row[1]];
-                Assert.Equal([run.StudyId, run.RunId, dataset.Name, run.Protocol, run.Level, Inv(run.RequestedIr),
+                Assert.Equal([run.StudyId, run.RunId, dataset.Name, run.Protocol, run.Level, run.Remedy, Inv(run.RequestedIr),
                     run.Seed.ToString(CultureInfo.InvariantCulture), run.SeedIndex.ToString(CultureInfo.InvariantCulture),
                     run.SplitRepeat.ToString(CultureInfo.InvariantCulture), run.SplitFold.ToString(CultureInfo.InvariantCulture)], row.Take(Keys.Length));
                 if (Array.IndexOf(table.Header, "role") is var role and >= 0)
