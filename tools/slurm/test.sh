@@ -193,6 +193,9 @@ grep -q "shards to resubmit: none" "$a"/logs/merge-"$merge_a".out || { tail -n 2
 say "array job $array_a and merge job $merge_a completed; merged store against the one-process store:"
 "$root/tools/slurm/compare-stores.sh" "$tmp/one/one.db" "$a/study.db" || fail "the merged store differs from the one-process store"
 
+# The command the scripts run (the .NET host and this build's dll), as array.sbatch names it.
+eval "$(grep -m1 '^imblab=(' "$a/array.sbatch")"
+
 # Timings: each task's wall time from scontrol (whole seconds), minus its runs' training time from its store.
 merge_job_seconds=$(( $(epoch_of "$(scontrol -o show job "$merge_a" | field EndTime)") - $(epoch_of "$(scontrol -o show job "$merge_a" | field StartTime)") ))
 overheads=()
@@ -212,6 +215,10 @@ t0=$(now)
 "$root/imblab" study --config "$a/study.json" --shard 1/4 --out "$tmp/shard-timed.db" --threads 1 --no-report > "$tmp/shard-timed.log" 2>&1 || { tail -n 5 "$tmp/shard-timed.log"; fail "shard 1/4 (timed) failed"; }
 shard_seconds=$(elapsed "$t0" "$(now)")
 shard_train=$(sqlite3 "$tmp/shard-timed.db" "SELECT printf('%.2f', sum(train_seconds)) FROM runs")
+# Of that overhead, what the .NET process costs before ImbLab does anything.
+t0=$(now)
+"${imblab[@]}" --version >/dev/null
+start_seconds=$(elapsed "$t0" "$(now)")
 
 # --- the failure path: a task cancelled midway, resubmitted alone ----------------------------------------------------------
 b="$tmp/cluster-b"
@@ -267,6 +274,7 @@ echo "  array of 4 tasks, submit to last task end:  ${array_seconds} s"
 echo "  merge job (merge, findings, report, status): ${merge_job_seconds} s (scontrol, whole seconds)"
 echo "  imblab merge of the 4 shards, timed:        ${merge_seconds} s"
 echo "  shard 1/4 outside Slurm:                    ${shard_seconds} s, of which training ${shard_train} s"
+echo "  process start (imblab --version):           ${start_seconds} s"
 echo "  per task under Slurm (scontrol, whole seconds; overhead = wall - training: start, planning, store writes):"
 for o in "${overheads[@]}"; do echo "    $o"; done
 say "passed: the merged store equals the one-process store, after a clean run and after a cancelled task was resubmitted"
