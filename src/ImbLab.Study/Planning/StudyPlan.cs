@@ -93,6 +93,11 @@ public sealed class StudyPlan
         spec.Validate();
         // Canonical texts in the stored spec too, so "cb" and "cb:beta=0.999" are one study as they are the same runs.
         var remedies = RemedyCatalog.ParseLevels(spec.Remedies);
+        // Presented signals take every training row once per epoch from its batch; these remedies change what a batch holds.
+        if (spec.RecordSamples && spec.Diagnostics.DynamicsFrom == DynamicsSource.Training
+            && remedies.SelectMany(r => r.Parts).FirstOrDefault(p => p.Kind.Roles.Any(role => role is RemedyRole.Data or RemedyRole.Batches or RemedyRole.Mixing)) is { } changes)
+            throw new UsageException(Settings.DynamicsFrom, $"training records each training row as presented once per epoch, but remedy {changes.Name} changes which rows a batch presents; " +
+                "accepted: eval with this remedy");
         spec = spec with { Remedies = [.. remedies.Select(r => r.Canonical)] };
         var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
         if (protocols.Contains(ImbalanceProtocols.Grid) && spec.Grid.Count == 0)
