@@ -311,6 +311,8 @@ public static class RemedyCatalog
             return $"gdro brings its own class-balanced batches (every class in every batch); {gs} would replace them";
         if (Has("gdro") && First("mixup", "remix") is { } gm)
             return $"gdro weighs each class's loss, and a row {gm} mixes belongs to two classes";
+        if (Has("pcngd") && First("mixup", "remix") is { } pm)
+            return $"pcngd steps along each class's own gradient, and a row {pm} mixes belongs to two classes";
         if (Has("pcngd") && First("weights:inv", "weights:sqrt", "cb", "drw", "ldam-drw", "gdro") is { } pw)
             return $"pcngd scales each class's gradient to unit length, so the class weights of {pw} cancel";
         if (Has("crt") && First("drw", "drs", "ldam-drw") is { } ct)

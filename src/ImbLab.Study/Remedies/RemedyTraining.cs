@@ -28,6 +28,22 @@ internal sealed class RemedyTraining
 
     public int Rows => Labels.Length;
 
+    /// <summary>
+    /// The training part's rows (indices into it) the job trains on when re-sampling left some out (rus), null when it
+    /// trains on every one of them: the monitor follows these rows, each once, and no copy or synthetic row.
+    /// </summary>
+    public int[]? KeptRows { get; private init; }
+
+    /// <summary>The training part the monitor follows: <paramref name="train"/>, or its <see cref="KeptRows"/>.</summary>
+    public EncodedSet Monitored(EncodedSet train)
+    {
+        if (KeptRows is not { } kept) return train;
+        var columns = train.FeatureCount;
+        var features = new float[kept.Length * columns];
+        for (var i = 0; i < kept.Length; i++) train.Features.AsSpan(kept[i] * columns, columns).CopyTo(features.AsSpan(i * columns, columns));
+        return new EncodedSet(features, columns, [.. kept.Select(r => train.Labels[r])], train.ClassCount, [.. kept.Select(r => train.RowIds[r])]);
+    }
+
     /// <summary>The loss, or null for the job's default (softmax cross-entropy).</summary>
     public ILoss? Loss { get; }
 

@@ -167,9 +167,10 @@ internal sealed class StudyRunner
         var shuffle = Rng.Derive(seed, "shuffle");
         var epochRows = remedy.EpochRows(model.BatchSize, shuffle, shape.Classes);
         var evaluation = RemedyEvaluation.For(run.Remedy, train.ClassCounts(), run.MinorityClass, validation, shape);
-        var monitor = new RunMonitor(run.RunId, train, test, run.MinorityClass, plan.Spec.RecordSamples, model.Epochs, model.BatchSize,
+        var monitored = remedy.Monitored(train);
+        var monitor = new RunMonitor(run.RunId, monitored, test, run.MinorityClass, plan.Spec.RecordSamples, model.Epochs, model.BatchSize,
             onFinished, onEpoch, diagnostics, shape, Rng.Derive(seed, "diagnostics"), evaluation, (epochRows + model.BatchSize - 1) / model.BatchSize);
-        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == DynamicsSource.Training ? new PresentedSignals(monitor, train) : monitor;
+        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == DynamicsSource.Training ? new PresentedSignals(monitor, monitored) : monitor;
         var job = new TrainingJob(mlp, remedy.Features, remedy.Labels, remedy.Rows, optimizer, model.Epochs, model.BatchSize,
             shuffle, model.EarlyEpochs, observer);
         if (remedy.Loss is not null) job = job with { Loss = remedy.Loss };
