@@ -7,7 +7,7 @@ using ImbLab.Core.Specs;
 
 namespace ImbLab.Benchmarks;
 
-/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar]`: times workload W end to end and prints ms/epoch/model.</summary>
+/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar] [--remedy none|mixup|remix|pcngd|crt]`: times workload W end to end and prints ms/epoch/model.</summary>
 internal static class WorkloadCommand
 {
     public static int Run(string[] args)
@@ -31,9 +31,12 @@ internal static class WorkloadCommand
                 case "--no-representations": Diagnostics = Diagnostics with { Representations = false }; break;
                 case "--probe": probes = Enum.Parse<Probes>(args[++i], ignoreCase: true); break;
                 case "--gradient-epochs": gradientEpochs = args[++i]; break;
+                case "--remedy": Remedy = Enum.Parse<TrainingRemedy>(args[++i], ignoreCase: true); break;
+                case "--sampler": Sampler = SamplerNamed(args[++i]); break;
                 default:
                     Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, " +
-                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N");
+                        "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N, --remedy none|mixup|remix|pcngd|crt, " +
+                        "--sampler reshuffled|balanced|sqrt");
                     return 2;
             }
         }
@@ -61,9 +64,10 @@ internal static class WorkloadCommand
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{probeText} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} sampler={SamplerName} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
         if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
         if ((probes & Probes.Batch) != 0) Console.WriteLine(TimeBatchObserver(w, path));
+        if (Remedy != TrainingRemedy.None) Console.WriteLine(TimeRemedyStep(w, path));
         return 0;
     }
 
@@ -119,6 +123,46 @@ internal static class WorkloadCommand
             $"StepOnRows batch=32 best_cpu_us={plain * 1e6:F2}; with the batch probe best_cpu_us={observed * 1e6:F2} ({(observed - plain) / plain * 100:+0.0;-0.0}%)");
     }
 
+    /// <summary>
+    /// One W training step (batch 32) plain and with the remedy (mixup/remix: the batch's draw and the mixed step; PCNGD: the
+    /// per-class step; cRT: a step of output-layer training): each repetition trains a fresh model for one epoch's steps both
+    /// ways, alternating; best of 30, thread CPU time. Steadier than the end-to-end times on a loaded machine.
+    /// </summary>
+    private static string TimeRemedyStep(Workload w, KernelPath path)
+    {
+        var rows = Enumerable.Range(0, Workload.TrainRows).ToArray();
+        const int Steps = Workload.TrainRows / Workload.BatchSize;
+        var counts = new int[2];
+        foreach (var y in w.TrainY) counts[y]++;
+        var mixer = new BatchMixer(new BatchMixing(Remedy == TrainingRemedy.Remix ? MixingKind.Remix : MixingKind.Mixup), 1, counts);
+        double plain = double.MaxValue, remedy = double.MaxValue;
+        for (var rep = 0; rep < 30; rep++)
+        {
+            foreach (var withRemedy in new[] { false, true })
+            {
+                var trainer = new MlpTrainer(new Mlp(Workload.Shape, 1) { KernelPath = path }, new OptimizerSettings(), Workload.BatchSize);
+                if (withRemedy && Remedy == TrainingRemedy.Crt) trainer.BeginClassifierRetraining(new OptimizerSettings(), 2);
+                var before = KernelProbe.ThreadCpuSeconds();
+                for (var s = 0; s < Steps; s++)
+                {
+                    var batch = rows.AsSpan(s * Workload.BatchSize, Workload.BatchSize);
+                    if (!withRemedy || Remedy == TrainingRemedy.Crt) trainer.StepOnRows(w.TrainX, w.TrainY, batch, null, 0);
+                    else if (Remedy == TrainingRemedy.Pcngd) trainer.StepOnRowsPerClassNormalised(w.TrainX, w.TrainY, batch, null, 0);
+                    else
+                    {
+                        mixer.Draw(s, batch, w.TrainY);
+                        trainer.StepOnMixedRows(w.TrainX, w.TrainY, batch, mixer.Partners, mixer.Lambda, mixer.Shares, 0);
+                    }
+                }
+                var seconds = (KernelProbe.ThreadCpuSeconds() - before) / Steps;
+                if (withRemedy) remedy = Math.Min(remedy, seconds);
+                else plain = Math.Min(plain, seconds);
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"StepOnRows batch=32 best_cpu_us={plain * 1e6:F2}; {Remedy.ToString().ToLowerInvariant()} step best_cpu_us={remedy * 1e6:F2} ({(remedy - plain) / plain * 100:+0.0;-0.0}%)");
+    }
+
     private static double BestCpuMs(Action action)
     {
         for (var i = 0; i < 5; i++) action();
@@ -139,6 +183,23 @@ internal static class WorkloadCommand
     /// the training-mode per-sample signals.</summary>
     private enum Monitor { Forward, Metrics, Samples, Full, FullEvery, FullTraining }
 
+    /// <summary>
+    /// The training-loop remedies on W (issue 9): mixup and remix (alpha 1), PCNGD, and cRT, which times only the re-training
+    /// phase (0 ordinary epochs, then E epochs of output-layer training on reshuffled batches), so ms per epoch is a cRT epoch's.
+    /// </summary>
+    private enum TrainingRemedy { None, Mixup, Remix, Pcngd, Crt }
+
+    private static TrainingRemedy Remedy = TrainingRemedy.None;
+
+    private static TrainingJob WithRemedy(TrainingJob job, int seed) => Remedy switch
+    {
+        TrainingRemedy.Mixup => job with { Mixing = new BatchMixing(MixingKind.Mixup) },
+        TrainingRemedy.Remix => job with { Mixing = new BatchMixing(MixingKind.Remix) },
+        TrainingRemedy.Pcngd => job with { PerClassNormalised = true },
+        TrainingRemedy.Crt => job with { Epochs = 0, ClassifierRetraining = new ClassifierRetraining(job.Epochs, ReshuffledBatches.Instance, (ulong)seed + 1) },
+        _ => job,
+    };
+
     /// <summary>The diagnostics of the full modes: the study defaults, adjustable with --representation-rows, --no-gradients, --no-representations.</summary>
     private static ImbLab.Core.Specs.DiagnosticsSpec Diagnostics = new();
 
@@ -150,9 +211,26 @@ internal static class WorkloadCommand
         return job with { Observer = new ProbeObserver(w, inner, probes, gradientEpoch).AsJobObserver() };
     }
 
+    /// <summary>The batch sampler of every job (--sampler): the plain one unless a batch remedy is timed.</summary>
+    private static IBatchSampler Sampler = BatchSamplers.Reshuffled;
+
+    private static string SamplerName = "reshuffled";
+
+    private static IBatchSampler SamplerNamed(string name)
+    {
+        SamplerName = name;
+        return name switch
+        {
+            "reshuffled" => BatchSamplers.Reshuffled,
+            "balanced" => BatchSamplers.ClassBalanced,
+            "sqrt" => BatchSamplers.SquareRoot,
+            _ => throw new ArgumentException($"--sampler is '{name}'; accepted: reshuffled, balanced, sqrt"),
+        };
+    }
+
     private static TrainingJob Prepare(Workload w, int seed, int epochs, KernelPath path, Monitor monitor)
     {
-        var job = w.Job(seed, epochs);
+        var job = WithRemedy(w.Job(seed, epochs) with { Sampler = Sampler }, seed);
         job.Model.KernelPath = path;
         if (monitor == Monitor.Forward) return job;
         var train = new EncodedSet(w.TrainX, Workload.Features, w.TrainY, 2, Enumerable.Range(0, Workload.TrainRows).ToArray());

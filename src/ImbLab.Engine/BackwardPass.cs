@@ -14,8 +14,11 @@ internal static unsafe class BackwardPass
     /// <param name="outputs">Every layer's output from <see cref="ForwardPass.Run"/> on the same rows.</param>
     /// <param name="deltas">One buffer per layer; the last holds the output deltas on entry, the others are overwritten.</param>
     /// <param name="gradient">Padded gradient: every layer's dW rows 0..Out-1 and bias are overwritten; padding rows are not touched.</param>
+    /// <param name="lowest">The lowest layer whose gradient is wanted: the pass stops there (classifier re-training trains only the
+    /// output layer); the layers below keep whatever <paramref name="gradient"/> held.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(KernelPath path, Layout layout, float* padded, float* input, AlignedBuffer[] outputs, AlignedBuffer[] deltas, int rows, float* gradient)
+    public static void Run(KernelPath path, Layout layout, float* padded, float* input, AlignedBuffer[] outputs, AlignedBuffer[] deltas, int rows, float* gradient,
+        int lowest = 0)
     {
         var relu = layout.Shape.Activation == Activation.Relu;
         for (var l = layout.LayerCount - 1; l >= 0; l--)
@@ -27,7 +30,7 @@ internal static unsafe class BackwardPass
             // dW = delta^T x: A is delta read transposed (row o of A is column o of delta).
             Kernels.Gemm(path, delta, 1, ldd, x, ldx, gradient + layout.WeightOffset[l], ldx, layout.Out[l], ldx, rows, null, Epilogue.None, null);
             Kernels.ColumnSums(path, delta, ldd, rows, ldd, gradient + layout.BiasOffset[l]);
-            if (l == 0) break;
+            if (l <= lowest) break;
             // delta_prev = (delta W) * act'(x): W is the padded [out x in] copy, the derivative read from x itself.
             var prev = deltas[l - 1].Pointer;
             Kernels.Gemm(path, delta, ldd, 1, padded + layout.WeightOffset[l], ldx, prev, ldx, rows, ldx, layout.Out[l], null,

@@ -29,7 +29,8 @@ public readonly ref struct BatchView
 
 /// <summary>
 /// Implemented by a job's <see cref="ITrainingObserver"/> that also wants every training step's batch. Called on the
-/// job's worker thread, between the step's forward/backward pass and its update; must not keep the spans.
+/// job's worker thread, between the step's forward/backward pass and its update; must not keep the spans. Not called for
+/// mixed batches (<see cref="TrainingJob.Mixing"/>): a mixed row is not a sample, and its logits belong to neither of its rows.
 /// </summary>
 public interface IBatchObserver
 {

@@ -4,7 +4,9 @@ namespace ImbLab.Engine;
 
 /// <summary>
 /// One model's training run: data, optimizer, schedule and the observer that sees its checkpoints. The loss and the
-/// batch sampler default to softmax cross-entropy on batches reshuffled every epoch.
+/// batch sampler default to softmax cross-entropy on batches reshuffled every epoch. The remedies that change the training
+/// loop (<see cref="Mixing"/>, <see cref="PerClassNormalised"/>, <see cref="ClassifierRetraining"/>) are off by default, and
+/// a job without them trains exactly as before they existed.
 /// </summary>
 public sealed record TrainingJob(
     Mlp Model,
@@ -22,6 +24,21 @@ public sealed record TrainingJob(
 
     public IBatchSampler Sampler { get; init; } = ReshuffledBatches.Instance;
 
+    /// <summary>Mixup or remix of every batch of the <see cref="Epochs"/> (not of the classifier re-training); null: no mixing.</summary>
+    public BatchMixing? Mixing { get; init; }
+
+    /// <summary>
+    /// PCNGD (Francazi et al. 2023): each step of the <see cref="Epochs"/> hands the optimizer sum_c g_c / ||g_c|| over the classes
+    /// present in the batch instead of the gradient. Not with <see cref="Mixing"/> (a mixed row has no one class).
+    /// </summary>
+    public bool PerClassNormalised { get; init; }
+
+    /// <summary>cRT (Kang et al. 2020) after the <see cref="Epochs"/>: re-initialise the output layer and train only it; null: none.</summary>
+    public ClassifierRetraining? ClassifierRetraining { get; init; }
+
+    /// <summary>Epochs the observer will see at most: <see cref="Epochs"/> plus the classifier re-training's.</summary>
+    public int TotalEpochs => Epochs + (ClassifierRetraining?.Epochs ?? 0);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -37,6 +54,10 @@ public sealed record TrainingJob(
         if (Epochs < 0) problems.Add($"Epochs is {Epochs}; accepted: 0 or more");
         if (BatchSize < 1) problems.Add($"BatchSize is {BatchSize}; at least 1 is required");
         if (EarlyEpochs < 0) problems.Add($"EarlyEpochs is {EarlyEpochs}; accepted: 0 or more");
+        if (Mixing is not null) problems.AddRange(Mixing.Validate());
+        if (Mixing is not null && PerClassNormalised)
+            problems.Add("Mixing and PerClassNormalised cannot be combined: a mixed row belongs to two classes, and PCNGD needs each row's one class");
+        if (ClassifierRetraining is not null) problems.AddRange(ClassifierRetraining.Validate());
         if (Model is null || Features is null || Labels is null || Rows < 1) return problems;
         var shape = Model!.Shape;
         if (Features!.Length < (long)Rows * shape.Inputs)
@@ -53,6 +74,24 @@ public sealed record TrainingJob(
                 }
             }
         }
+        return problems;
+    }
+}
+
+/// <summary>
+/// Classifier re-training (cRT, Kang et al. 2020), run after a job's own epochs: the output layer is re-initialised as
+/// <c>new Mlp(shape, Seed)</c> would have it (Glorot uniform, zero bias), the optimizer (the job's settings) starts afresh, and
+/// only the output layer trains, for <paramref name="Epochs"/> epochs of batches from <paramref name="Sampler"/> (class-balanced
+/// batches in the paper). The sampler draws from the job's shuffle seed with the epochs numbered on (job.Epochs, job.Epochs + 1,
+/// ...); the loss is the job's, told those epoch numbers; no mixing and no per-class normalisation in this phase.
+/// </summary>
+public sealed record ClassifierRetraining(int Epochs, IBatchSampler Sampler, ulong Seed)
+{
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Epochs < 1) problems.Add($"ClassifierRetraining.Epochs is {Epochs}; at least 1 is required");
+        if (Sampler is null) problems.Add("ClassifierRetraining.Sampler is null");
         return problems;
     }
 }
@@ -143,6 +182,7 @@ public static class LockstepTrainer
         var schedule = CheckpointSchedule.LogSpaced((epochRows + job.BatchSize - 1) / job.BatchSize, job.EarlyEpochs);
         var batchObserver = job.Observer as IBatchObserver;
         var stopper = job.Observer as IStoppingObserver;
+        var mixer = job.Mixing is null ? null : new BatchMixer(job.Mixing, job.ShuffleSeed, classCounts);
         var step = 0;
         trainer.Publish();
         job.Model.ClearLastUpdate();
@@ -157,21 +197,70 @@ public static class LockstepTrainer
                 // Only a step that ends on a checkpoint needs the parameters before it, for the model's LastUpdate.
                 var observed = schedule.Contains(step + 1);
                 if (observed) trainer.RememberParameters();
-                var loss = trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
-                // One check per step: NaN or infinity never comes back, so the job ends at the first one.
-                if (!double.IsFinite(loss))
+                double loss;
+                if (mixer is not null)
                 {
-                    trainer.Publish();
-                    (job.Observer as IDivergenceObserver)?.OnDiverged(step, epoch + 1, loss);
-                    return;
+                    mixer.Draw(step, batch, job.Labels);
+                    loss = trainer.StepOnMixedRows(job.Features, job.Labels, batch, mixer.Partners, mixer.Lambda, mixer.Shares, epoch);
                 }
+                else if (job.PerClassNormalised) loss = trainer.StepOnRowsPerClassNormalised(job.Features, job.Labels, batch, batchObserver, epoch);
+                else loss = trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
+                // One check per step: NaN or infinity never comes back, so the job ends at the first one.
+                if (Diverged(job, trainer, loss, step, epoch)) return;
                 step++;
                 if (!observed) continue;
                 trainer.PublishWithUpdate();
                 job.Observer.OnCheckpoint(schedule.At(step), job.Model);
             }
-            if (stopper is not null && stopper.ShouldStop(epoch + 1)) break;
+            if (stopper is not null && stopper.ShouldStop(epoch + 1))
+            {
+                trainer.Publish();
+                return;
+            }
         }
+        if (job.ClassifierRetraining is { } retraining) Retrain(job, retraining, trainer, frame, step, cancellationToken);
         trainer.Publish();
+    }
+
+    /// <summary>
+    /// cRT after the job's epochs: each of its epochs ends on a checkpoint numbered on from the job's (epoch job.Epochs + e + 1,
+    /// step counting on); no log-spaced steps inside them. The stopping observer is asked after each epoch, as before.
+    /// </summary>
+    private static void Retrain(TrainingJob job, ClassifierRetraining retraining, MlpTrainer trainer, in SamplingFrame frame, int step,
+        CancellationToken cancellationToken)
+    {
+        var epochRows = retraining.Sampler.EpochRows(frame);
+        if (epochRows < 1) throw new InvalidOperationException($"the re-training sampler visits {epochRows} rows per epoch; at least 1 is required");
+        var order = new int[epochRows];
+        var batchObserver = job.Observer as IBatchObserver;
+        var stopper = job.Observer as IStoppingObserver;
+        trainer.BeginClassifierRetraining(job.Optimizer, retraining.Seed);
+        for (var e = 0; e < retraining.Epochs; e++)
+        {
+            var epoch = job.Epochs + e;
+            retraining.Sampler.Fill(frame, epoch, order);
+            for (var start = 0; start < epochRows; start += job.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(job.BatchSize, epochRows - start));
+                var observed = start + job.BatchSize >= epochRows;
+                if (observed) trainer.RememberParameters();
+                var loss = trainer.StepOnRows(job.Features, job.Labels, batch, batchObserver, epoch);
+                if (Diverged(job, trainer, loss, step, epoch)) return;
+                step++;
+                if (!observed) continue;
+                trainer.PublishWithUpdate();
+                job.Observer.OnCheckpoint(new Checkpoint(step, epoch + 1, epoch + 1, true), job.Model);
+            }
+            if (stopper is not null && stopper.ShouldStop(epoch + 1)) return;
+        }
+    }
+
+    private static bool Diverged(TrainingJob job, MlpTrainer trainer, double loss, int step, int epoch)
+    {
+        if (double.IsFinite(loss)) return false;
+        trainer.Publish();
+        (job.Observer as IDivergenceObserver)?.OnDiverged(step, epoch + 1, loss);
+        return true;
     }
 }

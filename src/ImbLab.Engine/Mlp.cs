@@ -30,13 +30,7 @@ public sealed unsafe class Mlp
         Shape = shape;
         _layout = new Layout(shape);
         _parameters = new float[_layout.CanonicalLength];
-        for (var l = 0; l < LayerCount; l++)
-        {
-            var rng = new Rng(Rng.Derive(initSeed, "glorot", l));
-            var bound = Math.Sqrt(6.0 / (_layout.In[l] + _layout.Out[l]));
-            var w = Weights(l);
-            for (var i = 0; i < w.Length; i++) w[i] = (float)((2 * rng.NextDouble() - 1) * bound);
-        }
+        for (var l = 0; l < LayerCount; l++) Initialise(l, initSeed);
     }
 
     public MlpShape Shape { get; }
@@ -178,6 +172,19 @@ public sealed unsafe class Mlp
     private static void CopyRows(AlignedBuffer source, int ld, int rows, Span<float> destination, int width)
     {
         for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(source.Pointer + r * ld, width).CopyTo(destination.Slice(r * width, width));
+    }
+
+    /// <summary>
+    /// Layer <paramref name="layer"/> as a new model from <paramref name="initSeed"/> would have it (Glorot-uniform weights from the
+    /// seed's "glorot" stream of the layer, zero bias): classifier re-training (cRT) re-initialises the output layer with it.
+    /// </summary>
+    internal void Initialise(int layer, ulong initSeed)
+    {
+        var rng = new Rng(Rng.Derive(initSeed, "glorot", layer));
+        var bound = Math.Sqrt(6.0 / (_layout.In[layer] + _layout.Out[layer]));
+        var w = Weights(layer);
+        for (var i = 0; i < w.Length; i++) w[i] = (float)((2 * rng.NextDouble() - 1) * bound);
+        Bias(layer).Clear();
     }
 
     /// <summary>Sets <see cref="LastUpdate"/> from a padded update (trainer layout); leaves the parameters and Version alone.</summary>

