@@ -144,7 +144,14 @@ public static class RemedyCatalog
     /// The remedies this build trains (the catalogue lists them all; their engine pieces arrive one by one). Declared
     /// before the catalogue: static fields are initialised in text order.
     /// </summary>
-    private static readonly HashSet<string> Wired = ["none", "posthoc-la", "tau-norm", "threshold", "early-stop"];
+    private static readonly HashSet<string> Wired =
+    [
+        "none", "posthoc-la", "tau-norm", "threshold", "early-stop",
+        // resampling
+        "ros", "rus", "smote", "balanced-batches", "sqrt-sampling", "drs",
+        // trainer-remedies
+        "mixup", "remix", "pcngd", "crt",
+    ];
 
     private static readonly RemedyParameter At = new("at", 0.8, 0, 1, true, true, false, "fraction of the epochs after which the second stage starts (switch at epoch floor(at * epochs), 0-based)");
     private static readonly RemedyParameter DrwBeta = new("beta", 0.9999, 0, 1, true, true, false, "class-balanced beta of the deferred weights");

@@ -1,5 +1,6 @@
 using ImbLab.Core;
 using ImbLab.Core.Specs;
+using ImbLab.Data.Resampling;
 using ImbLab.Engine;
 
 namespace ImbLab.Study.Remedies;
@@ -34,6 +35,29 @@ internal sealed class RemedyTraining
     /// </summary>
     public int[]? KeptRows { get; private init; }
 
+    /// <summary>mixup or remix of every batch of the run's epochs, or null.</summary>
+    public BatchMixing? Mixing { get; private init; }
+
+    /// <summary>PCNGD: each step along the sum of the batch's unit per-class gradients.</summary>
+    public bool PerClassNormalised { get; private init; }
+
+    /// <summary>cRT after the run's epochs (output layer re-initialised and re-trained with class-balanced batches), or null.</summary>
+    public ClassifierRetraining? ClassifierRetraining { get; private init; }
+
+    /// <summary>Epochs the monitor sees: the run's, and the second stage's.</summary>
+    public int TotalEpochs(int epochs) => epochs + (ClassifierRetraining?.Epochs ?? 0);
+
+    /// <summary>The step at which epoch <paramref name="epoch"/> ends (cRT's epochs have their own updates per epoch).</summary>
+    public int StepOfEpoch(int epoch, int epochs, int batchSize, ulong shuffleSeed, int classes)
+    {
+        var perEpoch = (EpochRows(batchSize, shuffleSeed, classes) + batchSize - 1) / batchSize;
+        if (ClassifierRetraining is not { } crt || epoch <= epochs) return epoch * perEpoch;
+        var counts = new int[classes];
+        foreach (var y in Labels) counts[y]++;
+        var crtRows = crt.Sampler.EpochRows(new SamplingFrame(Labels, counts, batchSize, shuffleSeed));
+        return epochs * perEpoch + (epoch - epochs) * ((crtRows + batchSize - 1) / batchSize);
+    }
+
     /// <summary>The training part the monitor follows: <paramref name="train"/>, or its <see cref="KeptRows"/>.</summary>
     public EncodedSet Monitored(EncodedSet train)
     {
@@ -66,14 +90,65 @@ internal sealed class RemedyTraining
     }
 
     /// <summary>The training pieces of <paramref name="remedy"/> for a run whose encoded training part is <paramref name="train"/>.</summary>
-    public static RemedyTraining Build(Remedy remedy, EncodedSet train, ModelSpec model, ulong runSeed)
+    public static RemedyTraining Build(Remedy remedy, EncodedSet train, int minority, ModelSpec model, ulong runSeed,
+        IReadOnlyList<(int Start, int Length)> oneHotGroups)
     {
         ArgumentNullException.ThrowIfNull(remedy);
         foreach (var part in remedy.Parts)
             if (!part.Kind.Available) throw new InvalidOperationException($"remedy {part.Name} is not available in this build");
-        _ = model;
-        _ = runSeed;
-        // Post hoc and validation remedies leave training as it is (RemedyEvaluation); so does none.
-        return new RemedyTraining(train.Features, train.Labels, null, null);
+        var counts = train.ClassCounts();
+        var epochs = model.Epochs;
+
+        // Data: re-sampled once, on the encoded training part only, from the run's "resampling/..." streams.
+        var features = train.Features;
+        var labels = train.Labels;
+        int[]? kept = null;
+        if (remedy.In(RemedyRole.Data) is { } data)
+        {
+            var seed = Rng.Derive(runSeed, "remedy/data");
+            var set = data.Name switch
+            {
+                "ros" => Resampling.RandomOver(train.Features, train.FeatureCount, train.Labels, seed),
+                "rus" => Resampling.RandomUnder(train.Features, train.FeatureCount, train.Labels, seed),
+                "smote" => Resampling.Smote(train.Features, train.FeatureCount, train.Labels, (int)data.Value("k"), oneHotGroups, seed),
+                _ => throw new InvalidOperationException($"remedy {data.Name} re-samples nothing"),
+            };
+            features = set.Features;
+            labels = set.Labels;
+            // The original rows the job trains on, each once (a ROS copy is its origin again; a SMOTE row has none).
+            var origins = set.Origin.Where(o => o != ResampledSet.Synthetic).Distinct().Order().ToArray();
+            if (origins.Length != train.Rows) kept = origins;
+        }
+
+        var loss = LossOf(remedy.In(RemedyRole.Loss), counts, minority, epochs);
+        IBatchSampler? sampler = remedy.In(RemedyRole.Batches) is { } batches
+            ? batches.Name switch
+            {
+                "balanced-batches" or "gdro" => BatchSamplers.ClassBalanced,
+                "sqrt-sampling" => BatchSamplers.SquareRoot,
+                "drs" => BatchSamplers.Deferred(BatchSamplers.Reshuffled, BatchSamplers.ClassBalanced, SwitchEpoch(batches.Value("at"), epochs)),
+                _ => throw new InvalidOperationException($"remedy {batches.Name} orders no batches"),
+            }
+            : null;
+        BatchMixing? mixing = remedy.In(RemedyRole.Mixing) is { } mix
+            ? mix.Name == "mixup" ? new BatchMixing(MixingKind.Mixup, mix.Value("alpha")) : new BatchMixing(MixingKind.Remix, Kappa: mix.Value("kappa"), Tau: mix.Value("tau"))
+            : null;
+        ClassifierRetraining? retraining = remedy.Part("crt") is { } crt
+            ? new ClassifierRetraining((int)crt.Value("epochs"), BatchSamplers.ClassBalanced, Rng.Derive(runSeed, "remedy/crt"))
+            : null;
+        return new RemedyTraining(features, labels, loss, sampler)
+        {
+            KeptRows = kept,
+            Mixing = mixing,
+            PerClassNormalised = remedy.Has("pcngd"),
+            ClassifierRetraining = retraining,
+        };
+    }
+
+    /// <summary>The loss of the remedy's loss part (null: plain cross-entropy). The loss remedies are not in this build yet.</summary>
+    private static ILoss? LossOf(RemedyPart? part, int[] counts, int minority, int epochs)
+    {
+        _ = (counts, minority, epochs);
+        return part is null ? null : throw new InvalidOperationException($"remedy {part.Name}: the loss remedies are not in this build");
     }
 }
