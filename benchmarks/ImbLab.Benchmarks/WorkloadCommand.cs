@@ -7,7 +7,7 @@ using ImbLab.Core.Specs;
 
 namespace ImbLab.Benchmarks;
 
-/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar] [--remedy none|mixup|remix|pcngd|crt]`: times workload W end to end and prints ms/epoch/model.</summary>
+/// <summary>`w [--models N] [--threads T] [--epochs E] [--kernels intrinsics|vector|scalar] [--remedy none|mixup|remix|pcngd|crt] [--sampler NAME] [--loss NAME]`: times workload W end to end and prints ms/epoch/model.</summary>
 internal static class WorkloadCommand
 {
     public static int Run(string[] args)
@@ -17,6 +17,7 @@ internal static class WorkloadCommand
         var monitor = Monitor.Forward;
         var probes = Probes.None;
         var gradientEpochs = "all";
+        var lossName = "none";
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,20 +34,34 @@ internal static class WorkloadCommand
                 case "--gradient-epochs": gradientEpochs = args[++i]; break;
                 case "--remedy": Remedy = Enum.Parse<TrainingRemedy>(args[++i], ignoreCase: true); break;
                 case "--sampler": Sampler = SamplerNamed(args[++i]); break;
+                case "--loss": lossName = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option '{args[i]}'; accepted: --models N, --threads T, --epochs E, --kernels intrinsics|vector|scalar, " +
                         "--monitor forward|metrics|samples, --probe batch,gradients,hidden, --gradient-epochs all|log|N, --remedy none|mixup|remix|pcngd|crt, " +
-                        "--sampler reshuffled|balanced|sqrt");
+                        "--sampler reshuffled|balanced|sqrt, --loss " + LossOption.Accepted.Replace(", ", "|", StringComparison.Ordinal));
                     return 2;
             }
         }
         var w = new Workload();
-        // Warm-up so every kernel runs tier-1 code in the timed run.
+        var counts = new int[2];
+        foreach (var y in w.TrainY) counts[y]++;
+        Func<ILoss> loss;
+        try
+        {
+            loss = LossOption.Maker(lossName, counts, epochs);
+        }
+        catch (ArgumentException problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+        // Warm-up so every kernel runs tier-1 code in the timed run; a deferred loss switches at epoch 2 of the 3, so both its losses run.
         var gradientEpoch = GradientSchedule(gradientEpochs);
-        var warm = Enumerable.Range(0, Math.Max(threads, 1)).Select(s => Prepare(w, 100 + s, 3, path, monitor, probes, gradientEpoch)).ToArray();
+        var warmLoss = LossOption.Maker(lossName, counts, 3);
+        var warm = Enumerable.Range(0, Math.Max(threads, 1)).Select(s => Prepare(w, 100 + s, 3, path, monitor, probes, gradientEpoch) with { Loss = warmLoss() }).ToArray();
         LockstepTrainer.Train(warm, threads, CancellationToken.None);
 
-        var jobs = Enumerable.Range(0, models).Select(s => Prepare(w, s, epochs, path, monitor, probes, gradientEpoch)).ToArray();
+        var jobs = Enumerable.Range(0, models).Select(s => Prepare(w, s, epochs, path, monitor, probes, gradientEpoch) with { Loss = loss() }).ToArray();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -64,11 +79,39 @@ internal static class WorkloadCommand
         var probeText = probe is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" probe={probes.ToString().Replace(", ", ",", StringComparison.Ordinal).ToLowerInvariant()} gradient_epochs={gradientEpochs} gradient_computations={probe.GradientComputations}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} sampler={SamplerName} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
+            $"W engine=imblab-{Kernels.Resolve(path).ToString().ToLowerInvariant()} loss={lossName} monitor={monitor.ToString().ToLowerInvariant()}{(Remedy == TrainingRemedy.None ? "" : $" remedy={Remedy.ToString().ToLowerInvariant()}")}{probeText} sampler={SamplerName} models={models} threads={threads} epochs={epochs} total_s={clock.Elapsed.TotalSeconds:F3} ms_per_epoch_per_model={perEpochModel:F3} cpu_ms_per_epoch_per_model={cpuPerEpochModel:F3} minority_test_recall={recall:F3}"));
         if ((probes & Probes.Gradients) != 0) Console.WriteLine(TimeGradientProbe(w, jobs[0].Model, path));
         if ((probes & Probes.Batch) != 0) Console.WriteLine(TimeBatchObserver(w, path));
         if (Remedy != TrainingRemedy.None) Console.WriteLine(TimeRemedyStep(w, path));
+        if (lossName != "none") Console.WriteLine(TimeLossStep(w, path, lossName, loss));
         return 0;
+    }
+
+    /// <summary>
+    /// One training step of W (batch 32) with plain cross-entropy and with the loss: each repetition trains a fresh
+    /// model for one epoch's steps both ways, alternating; best of 30, thread CPU time (steadier than the epoch's CPU
+    /// time on a loaded machine). The loss is made at epoch 0 of the job, so a deferred loss runs its first part.
+    /// </summary>
+    private static string TimeLossStep(Workload w, KernelPath path, string name, Func<ILoss> loss)
+    {
+        var rows = Enumerable.Range(0, Workload.TrainRows).ToArray();
+        const int Steps = Workload.TrainRows / Workload.BatchSize;
+        double plain = double.MaxValue, remedied = double.MaxValue;
+        for (var rep = 0; rep < 30; rep++)
+        {
+            foreach (var withLoss in new[] { false, true })
+            {
+                var trainer = new MlpTrainer(new Mlp(Workload.Shape, 1) { KernelPath = path }, new OptimizerSettings(), Workload.BatchSize,
+                    withLoss ? loss() : Losses.CrossEntropy);
+                var before = KernelProbe.ThreadCpuSeconds();
+                for (var s = 0; s < Steps; s++) trainer.StepOnRows(w.TrainX, w.TrainY, rows.AsSpan(s * Workload.BatchSize, Workload.BatchSize), null, 0);
+                var seconds = (KernelProbe.ThreadCpuSeconds() - before) / Steps;
+                if (withLoss) remedied = Math.Min(remedied, seconds);
+                else plain = Math.Min(plain, seconds);
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"StepOnRows batch=32 loss=none best_cpu_us={plain * 1e6:F2}; loss={name} best_cpu_us={remedied * 1e6:F2} ({(remedied - plain) / plain * 100:+0.0;-0.0}%)");
     }
 
     /// <summary>all: every epoch end (incl. epoch 0); log: epochs 0, 1, 2, 4, 8, ...; N: every N-th epoch (0, N, 2N, ...).</summary>

@@ -50,7 +50,17 @@ internal static class ImbLabApp
                 .WithDescription("Export every table of a store (runs, metrics, gradients, representations, findings, dynamics, samples) as CSV or Parquet.");
             config.AddCommand<FindingsCommand>("findings").WithDescription("Test the study's claims on a store: a verdict per finding, with effects and intervals across seeds.");
             config.AddCommand<DynamicsCommand>("dynamics").WithDescription("Per-sample learning dynamics (learned epoch, forgetting, cartography, AUM) per class and split.");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Merge stores of one study (its shards) into one store, then state the findings and write the report of the whole study.")
+                .WithExample("merge", "results/merged.db", "results/shard-1.db", "results/shard-2.db");
+            config.AddCommand<StatusCommand>("status")
+                .WithDescription("Which runs of a study's plan are finished, in flight or missing across its stores, and which shards to resubmit.")
+                .WithExample("status", "results/shard-1.db", "results/shard-2.db");
+            config.AddCommand<SlurmCommand>("slurm")
+                .WithDescription("Write Slurm scripts for a study: a job array with one shard per task, and a merge job after it; print the sbatch commands (--submit runs them).")
+                .WithExample("slurm", "--config", "study.json", "--shards", "8", "--out", "cluster", "--cpus-per-task", "4", "--time", "2:00:00");
             config.AddCommand<ReportCommand>("report").WithDescription("Write a study's self-contained HTML report, with every figure as SVG beside it (and PNG with --png).");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Two studies (two stores, or two studies of one store) side by side: curves overlaid and findings in one HTML page.");
         });
 
         try
@@ -92,7 +102,7 @@ internal static class ImbLabApp
     /// <summary>The help of the command the user typed, or of the tool.</summary>
     private static string Help(string[] args)
     {
-        string[] commands = ["study", "train", "datasets", "evaluate", "export", "findings", "dynamics", "report"];
+        string[] commands = ["study", "train", "datasets", "evaluate", "export", "findings", "dynamics", "report", "compare", "merge", "status", "slurm"];
         var first = args.FirstOrDefault();
         var command = first is null || !commands.Contains(first) ? ""
             : first == "datasets" && args.Length > 1 && args[1] == "show" ? "datasets show "

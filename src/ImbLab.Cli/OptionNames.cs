@@ -44,6 +44,7 @@ internal static class OptionNames
         [Settings.Predictions] = "--predictions",
         [Settings.Positive] = "--positive",
         [Settings.ScoreClass] = "--score-class",
+        [Settings.Shard] = "--shard",
     };
 
     /// <summary>The option for a setting; a setting with no option (set in a study file only) keeps its field name.</summary>

@@ -49,6 +49,7 @@ public static partial class Settings
     public const string Predictions = "predictions";
     public const string Positive = "positive";
     public const string ScoreClass = "score_class";
+    public const string Shard = "shard";
 
     /// <summary>A setting named inside a message; rendered by <see cref="Render"/>.</summary>
     public static string Mention(string setting) => "{" + setting + "}";

@@ -37,9 +37,10 @@ public readonly unsafe ref struct LossBatch(float* logits, float* deltas, int st
 }
 
 /// <summary>
-/// The training loss on the logits, called once per batch. Implementations are immutable: per-class state (weights,
-/// margins, logit offsets from class counts) is fixed when the loss is made, and what changes during training is a
-/// function of <see cref="LossBatch.Epoch"/>, so one instance can serve every job on every thread.
+/// The training loss on the logits, called once per batch. Implementations are immutable unless they say otherwise:
+/// per-class state (weights, margins, logit offsets from class counts) is fixed when the loss is made, and what changes
+/// during training is a function of <see cref="LossBatch.Epoch"/>, so one instance can serve every job on every thread.
+/// The exception is group DRO (<see cref="Losses.GroupDro"/>), whose class weights follow the batches: one instance per job.
 /// </summary>
 public interface ILoss
 {

@@ -21,13 +21,20 @@ internal static class Charts
     /// </summary>
     public const float SvgDashMarker = 4.0625f;
 
-    private static readonly LinePattern Dashed = new(DashIntervals, 0, "dashed");
+    /// <summary>Dash patterns by <see cref="LineSeries.Pattern"/> (index 0, solid, has none); index 1 is the test set's.</summary>
+    public static readonly float[][] Patterns = [[], DashIntervals, [1.5f, 3], [8, 3, 2, 3], [12, 4]];
+
+    /// <summary>The SVG marker (miter limit) of a pattern: <see cref="SvgDashMarker"/> for the test set's dashes, then steps of 1/16.</summary>
+    public static float SvgMarker(int pattern) => SvgDashMarker + (pattern - 1) / 16f;
+
+    private static readonly LinePattern[] LinePatterns = [.. Patterns.Select((p, i) => new LinePattern(p, 0, "pattern" + i))];
 
     public static Plot Draw(Chart chart, bool forSvg) => chart switch
     {
         LineChart l => Lines(l, forSvg),
         ScatterChart s => Scatter(s),
         BarChart b => Bars(b),
+        CdChart c => CriticalDifference(c),
         _ => throw new ArgumentException($"no drawing for {chart.GetType().Name}", nameof(chart)),
     };
 
@@ -52,8 +59,9 @@ internal static class Charts
             var line = plt.Add.ScatterLine(keep.Select(i => chart.X.Place(s.X[i])).ToArray(), keep.Select(i => s.Y[i]).ToArray());
             line.Color = s.Color;
             line.LineWidth = 1.8f;
-            if (s.Dashed && forSvg) line.LineStyle.StrokeMiter = SvgDashMarker;
-            else if (s.Dashed) line.LinePattern = Dashed;
+            var pattern = s.EffectivePattern % Patterns.Length;
+            if (pattern != 0 && forSvg) line.LineStyle.StrokeMiter = SvgMarker(pattern);
+            else if (pattern != 0) line.LinePattern = LinePatterns[pattern];
             line.MarkerSize = s.Markers || keep.Length == 1 ? 6 : 0;
             line.LegendText = s.Label;
         }
@@ -95,6 +103,39 @@ internal static class Charts
             plt.Add.Bars(bars).LegendText = s.Label;
         }
         Finish(plt, chart);
+        return plt;
+    }
+
+    /// <summary>A diagram of lines and texts placed by the model (the critical-difference diagram): no axes, no grid.</summary>
+    public static Plot CriticalDifference(CdChart chart)
+    {
+        var plt = new Plot();
+        plt.Font.Set(Font);
+        plt.Title(chart.Title, size: 13);
+        plt.Axes.Title.Label.Bold = false;
+        foreach (var s in chart.Segments)
+        {
+            var line = plt.Add.Line(s.X1, s.Y1, s.X2, s.Y2);
+            line.LineWidth = s.Width;
+            line.LineColor = Colors.Black;
+            line.MarkerSize = 0;
+        }
+        foreach (var l in chart.Labels)
+        {
+            var text = plt.Add.Text(l.Text, l.X, l.Y);
+            text.LabelFontSize = (float)l.FontSize;
+            text.LabelFontName = Font;
+            text.LabelFontColor = Colors.Black;
+            text.LabelAlignment = l.Anchor switch
+            {
+                TextAnchor.Right => Alignment.MiddleRight,
+                TextAnchor.Left => Alignment.MiddleLeft,
+                _ => Alignment.LowerCenter,
+            };
+        }
+        plt.Axes.Frameless();
+        plt.HideGrid();
+        plt.Axes.SetLimits(chart.X.Min, chart.X.Max, chart.Y.Min, chart.Y.Max);
         return plt;
     }
 

@@ -34,7 +34,16 @@ internal sealed record Axis(string Label, double Min, double Max, IReadOnlyList<
 }
 
 /// <summary>A line with an optional band (mean and its range across runs). Low/High may be null: no band.</summary>
-internal sealed record LineSeries(string Label, Color Color, bool Dashed, double[] X, double[] Y, double[]? Low = null, double[]? High = null, bool Markers = false);
+internal sealed record LineSeries(string Label, Color Color, bool Dashed, double[] X, double[] Y, double[]? Low = null, double[]? High = null, bool Markers = false)
+{
+    /// <summary>
+    /// The line's dash pattern, an index into <see cref="Charts.Patterns"/> (0 solid, 1 the test set's dashes, 2 dots,
+    /// 3 dash-dot, 4 long dashes): remedies get one each. Left at 0, <see cref="Dashed"/> decides between 0 and 1.
+    /// </summary>
+    public int Pattern { get; init; }
+
+    public int EffectivePattern => Pattern != 0 ? Pattern : Dashed ? 1 : 0;
+}
 
 internal sealed record PointSeries(string Label, Color Color, double[] X, double[] Y);
 

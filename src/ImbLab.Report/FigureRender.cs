@@ -38,7 +38,8 @@ internal static partial class FigureRender
     {
         var s = XmlDecl().Replace(svg, "");
         // Dashed lines arrive solid with a marker miter limit (see Charts.SvgDashMarker): here they get their dashes.
-        s = s.Replace(DashMarker, DashArray, StringComparison.Ordinal);
+        for (var pattern = 1; pattern < Charts.Patterns.Length; pattern++)
+            s = s.Replace(DashMarker(pattern), DashArray(pattern), StringComparison.Ordinal);
         s = RootTag().Replace(s, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\" class=\"fig\" role=\"img\">", 1);
         s = GlyphList().Replace(s, m => $"{m.Groups[1].Value}=\"{Round(m.Groups[2].Value, 1)}\"");
         s = PathData().Replace(s, m => $" d=\"{Relative(m.Groups[1].Value)}\"");
@@ -55,10 +56,10 @@ internal static partial class FigureRender
         return MergeStrokes(s).Trim();
     }
 
-    private static readonly string DashMarker = $" stroke-miterlimit=\"{Charts.SvgDashMarker.ToString(CultureInfo.InvariantCulture)}\"";
+    private static string DashMarker(int pattern) => $" stroke-miterlimit=\"{Charts.SvgMarker(pattern).ToString(CultureInfo.InvariantCulture)}\"";
 
-    private static readonly string DashArray =
-        $" stroke-dasharray=\"{string.Join(' ', Charts.DashIntervals.Select(v => v.ToString(CultureInfo.InvariantCulture)))}\"";
+    private static string DashArray(int pattern) =>
+        $" stroke-dasharray=\"{string.Join(' ', Charts.Patterns[pattern].Select(v => v.ToString(CultureInfo.InvariantCulture)))}\"";
 
     /// <summary>Axis ticks come one path each with the same style: consecutive stroked paths of one style become one path, the same picture.</summary>
     private static string MergeStrokes(string s)

@@ -8,6 +8,12 @@ namespace ImbLab.Report;
 /// <summary>The runs of one dataset, protocol and imbalance level (the seeds, folds and repeats of one condition).</summary>
 internal sealed record RunGroup(DatasetRow Dataset, string Protocol, string Level, double Ir, IReadOnlyList<RunView> Runs)
 {
+    /// <summary>The runs' remedy ("none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+
+    /// <summary>The runs' protocol as the study names it (<see cref="Protocol"/> also names a remedy other than none).</summary>
+    public string PlainProtocol { get; init; } = "";
+
     public string LevelLabel => Level.StartsWith("ir=", StringComparison.Ordinal) ? "IR " + Level[3..] : Level;
 
     public ClassRole Role(int cls) => Runs.Count > 0 && cls == Runs[0].Minority ? ClassRole.Minority : ClassRole.Majority;
@@ -103,7 +109,7 @@ internal sealed class ReportInputs
         var groups = data.Runs.Select(r => RunView.Of(data, r)).GroupBy(v => (v.Run.DatasetId, v.Run.Protocol, v.Run.Level, v.Run.Remedy))
             .Select(g => new RunGroup(byId[g.Key.DatasetId], g.Key.Remedy == "none" ? g.Key.Protocol : $"{g.Key.Protocol}, remedy {g.Key.Remedy}", g.Key.Level,
                 g.First().Run.RequestedIr ?? g.Average(v => v.Run.RealisedIr ?? double.NaN),
-                g.OrderBy(v => v.Run.SeedIndex).ThenBy(v => v.Run.SplitRepeat).ThenBy(v => v.Run.SplitFold).ToList()))
+                g.OrderBy(v => v.Run.SeedIndex).ThenBy(v => v.Run.SplitRepeat).ThenBy(v => v.Run.SplitFold).ToList()) { Remedy = g.Key.Remedy, PlainProtocol = g.Key.Protocol })
             .OrderBy(g => g.Dataset.Name, StringComparer.Ordinal).ThenBy(g => g.Protocol, StringComparer.Ordinal).ThenBy(g => g.Ir)
             .ToList();
         return new ReportInputs(data, groups);

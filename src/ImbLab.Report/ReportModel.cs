@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImbLab.Analysis.Findings;
 using ImbLab.Analysis.Statistics;
 using ImbLab.Core;
 using ImbLab.Core.Results;
@@ -89,8 +90,11 @@ internal sealed record AcrossSection(int Datasets, IReadOnlyList<TestFamily> Fam
 internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, IReadOnlyList<DatasetEntry> Datasets,
     IReadOnlyList<DatasetSection> Sections, IReadOnlyList<FindingGroup> Findings, AcrossSection Across)
 {
+    /// <summary>The remedies section: null unless the study ran more than one remedy.</summary>
+    public RemedySection? Remedies { get; init; }
+
     /// <summary>Every figure in page order.</summary>
-    public IEnumerable<FigureModel> Figures => Sections.SelectMany(s => s.Figures);
+    public IEnumerable<FigureModel> Figures => (Remedies?.Figures ?? []).Concat(Sections.SelectMany(s => s.Figures));
 
     /// <summary>Builds the model of a study's report. Pure: it reads the study (per-sample arrays through its IRunSamples) and writes nothing.</summary>
     public static ReportModel Build(StudyData data, IReadOnlyList<FindingRow> findings, ReportOptions options, CancellationToken cancellationToken = default)
@@ -108,10 +112,15 @@ internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, I
             cancellationToken.ThrowIfCancellationRequested();
             var groups = inputs.Groups.Where(g => g.Dataset.DatasetId == entry.Dataset.DatasetId).ToList();
             var slug = $"d{i.ToString(CultureInfo.InvariantCulture)}-{Slug(entry.Dataset.Name)}";
-            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(groups, measures, slug),
+            // With remedies, the remedies section draws remedy x IR; here the sweeps stay one line per protocol, of plain training.
+            var sweeps = groups.Any(g => g.Remedy == RemedyFindings.None) ? groups.Where(g => g.Remedy == RemedyFindings.None).ToList() : groups;
+            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(sweeps, measures, slug),
                 DynamicsFigures.Of(groups, slug), ProbeFigures.Gradients(groups, slug), ProbeFigures.Representations(groups, slug));
         }).ToList();
-        return new ReportModel(options, Overview(inputs), entries, sections, FindingGroups(findings), AcrossDatasets.Of(inputs, measures));
+        return new ReportModel(options, Overview(inputs), entries, sections, FindingGroups(findings), AcrossDatasets.Of(inputs, measures))
+        {
+            Remedies = RemedyFigures.Of(inputs, RemedyFindings.Analyse(data)),
+        };
     }
 
     public const string ControlsPrefix = "controls:";

@@ -39,12 +39,14 @@ internal static class ReportRenderer
         {
             html.Append(ReportPage.Head($"ImbLab report: {model.Study.Name}"));
             html.Append("<nav><div class=\"h\">Study</div><a href=\"#study\">Overview</a><a href=\"#datasets\">Datasets</a>");
+            if (model.Remedies is not null) html.Append("<a href=\"#remedies\">Remedies</a>");
             if (model.Findings.Count > 0) html.Append("<a href=\"#findings\">Findings</a>");
             html.Append("<a href=\"#across\">Across datasets</a><div class=\"h\">Datasets</div>");
             foreach (var d in model.Datasets) html.Append($"<a href=\"#{d.Anchor}\" title=\"{E(d.Dataset.Name)}\">{E(d.Dataset.Name)}</a>");
             html.Append("</nav><main>");
             Overview(model);
             DatasetsTable(model.Datasets);
+            if (model.Remedies is { } remedies) Remedies(remedies);
             // The figures come first; the findings' tables (dozens of rows per dataset) and the tests follow them.
             foreach (var s in model.Sections) Dataset(s);
             if (model.Findings.Count > 0) Findings(model.Findings);
@@ -115,6 +117,61 @@ internal static class ReportRenderer
             }
             html.Append("</section>");
         }
+
+        private void Remedies(RemedySection r)
+        {
+            html.Append("<section id=\"remedies\"><h2>Remedies</h2>")
+                .Append($"<p class=\"caption\">The study ran {N(r.Remedies.Count)} remedies ({E(string.Join(", ", r.Remedies))}). Each is compared with <code>none</code> on the same data, ")
+                .Append("protocol and level, paired by seed index, at each protocol's most imbalanced level (docs/findings.md, Remedies). ")
+                .Append("Which phase does each remedy act on: each cell is the remedy's change against none with its 95% interval, coloured by its verdict ")
+                .Append("(<span class=\"v-supported\">supported</span>, <span class=\"v-contradicted\">contradicted</span>: an effect as large as the claim is ruled out, ")
+                .Append("<span class=\"v-inconclusive\">inconclusive</span>). Columns: ");
+            html.Append(E(string.Join("; ", RemedySection.Phases.Select(p => $"{p.Phase} = {p.Reading}")))).Append(".</p>");
+            foreach (var t in r.Across) PhaseTable(t, open: true);
+            if (r.CdDiagrams.Count > 0)
+            {
+                html.Append("<h3>Ranking across datasets</h3>");
+                Grid(new FigureGrid(r.CdDiagrams));
+            }
+            foreach (var note in r.CdNotes) html.Append($"<p class=\"caption\">{E(note)}</p>");
+            if (r.PerDataset.Count > 0)
+            {
+                html.Append("<h3>Per dataset</h3>");
+                foreach (var t in r.PerDataset) PhaseTable(t, open: r.PerDataset.Count == 1);
+            }
+            if (r.Curves.Count > 0)
+            {
+                html.Append("<h3>Learning curves by remedy</h3><p class=\"caption\">Colour = class (as everywhere), line style = remedy (solid = none).</p>");
+                Groups(r.Curves);
+            }
+            if (r.Sweeps.Count > 0)
+            {
+                html.Append("<h3>Remedy × IR</h3>");
+                Groups(r.Sweeps);
+            }
+            html.Append("</section>");
+        }
+
+        private void PhaseTable(PhaseTable t, bool open)
+        {
+            html.Append($"<details class=\"findings\"{(open ? " open" : "")}><summary>{E(t.Title)}</summary><table class=\"phases\"><thead><tr><th class=\"l\">remedy</th>");
+            foreach (var p in RemedySection.Phases) html.Append($"<th title=\"{E(p.Reading)}\">{E(p.Phase)}</th>");
+            html.Append("</tr></thead><tbody>");
+            foreach (var row in t.Rows)
+            {
+                html.Append($"<tr><td class=\"l\">{E(row.Remedy)}</td>");
+                foreach (var c in row.Cells)
+                {
+                    var v = c.Verdict is "supported" or "contradicted" ? c.Verdict : "inconclusive";
+                    var interval = c.Change.HasInterval ? $" [{Num(c.Change.Low, "0.00")}, {Num(c.Change.High, "0.00")}]" : "";
+                    html.Append($"<td class=\"v-{v}\" title=\"{E(c.Detail)}\">{Signed(c.Change.Value)}{interval}<br><small>{E(v)}</small></td>");
+                }
+                html.Append("</tr>");
+            }
+            html.Append("</tbody></table></details>");
+        }
+
+        private static string Signed(double v) => double.IsNaN(v) ? "n/a" : (v > 0 ? "+" : "") + v.ToString("0.00", Inv);
 
         private static string Verdict(Core.Results.FindingRow f) => f.Verdict is "supported" or "contradicted" or "inconclusive" ? f.Verdict : "inconclusive";
 

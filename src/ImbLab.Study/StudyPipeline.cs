@@ -36,10 +36,22 @@ public static class StudyPipeline
 {
     public static StudyResults Run(StudySpec spec, string storePath, int threads, IProgress<StudyProgress>? progress,
         CancellationToken cancellationToken, Action<StudyPlan>? planned = null, Action<StudyPhase>? phase = null,
-        Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null)
+        Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null, Shard? shard = null)
     {
-        var outcome = Train(spec, storePath, threads, progress, cancellationToken, planned);
+        var outcome = Train(spec, storePath, threads, progress, cancellationToken, planned, shard);
         return Analyse(outcome, storePath, phase, outputs);
+    }
+
+    /// <summary>
+    /// Merges stores of one study into <paramref name="outPath"/> (<see cref="StoreMerge"/>), then reads the merged study
+    /// once and states its findings and writes its outputs, as a study that ran on one machine does.
+    /// </summary>
+    public static (MergeResult Merge, StudyResults Results) Merge(string outPath, IReadOnlyList<string> inputs, string? studyId,
+        Action<StudyPhase>? phase = null, Action<StudyData, IReadOnlyList<FindingRow>>? outputs = null)
+    {
+        var merge = StoreMerge.Merge(outPath, inputs, studyId);
+        var outcome = new StudyOutcome(merge.StudyId, merge.Finished + merge.Diverged, merge.Finished + merge.Diverged, 0, 0, TimeSpan.Zero);
+        return (merge, Analyse(outcome, outPath, phase, outputs));
     }
 
     /// <summary>Reads a trained study once into its read model, derives the summary and findings, and writes the outputs.</summary>
@@ -70,11 +82,14 @@ public static class StudyPipeline
 
     /// <summary>Plans a study, opens (or resumes) its store, and runs what is not finished yet.</summary>
     public static StudyOutcome Train(StudySpec spec, string storePath, int threads, IProgress<StudyProgress>? progress,
-        CancellationToken cancellationToken, Action<StudyPlan>? planned = null)
+        CancellationToken cancellationToken, Action<StudyPlan>? planned = null, Shard? shard = null)
     {
         var plan = StudyPlan.Create(spec, cancellationToken);
+        var planOrder = plan.Runs.Select(r => r.RunId).ToList();
+        // A shard trains its share of the plan; every process computes the same partition (StudyShards).
+        if (shard is not null) plan = plan.WithRuns(StudyShards.Select(plan, shard).Runs);
         planned?.Invoke(plan);
-        using var store = OpenStore(plan, storePath);
+        using var store = OpenStore(plan, storePath, shard is null ? null : (shard, planOrder));
         // Only runs whose owner is gone are redone: another process may be training this study into the same store.
         var redone = store.DeleteStaleRuns(plan.StudyId);
         var finished = store.FinishedRunIds(plan.StudyId);
@@ -101,12 +116,14 @@ public static class StudyPipeline
     }
 
     /// <summary>Opens (or creates) the store and records the study and its datasets, before any run is written to it.</summary>
-    private static StudyStore OpenStore(StudyPlan plan, string storePath)
+    private static StudyStore OpenStore(StudyPlan plan, string storePath, (Shard Shard, IReadOnlyList<string> PlanOrder)? shard = null)
     {
         var store = StudyStore.Open(storePath, create: true);
         try
         {
+            if (shard is { } s) store.RecordShard(plan.StudyId, s.Shard, s.PlanOrder);
             store.UpsertStudy(plan.StudyId, plan.Spec.ToJson());
+            // Every dataset of the study, also in a shard store: a merge of the shards then describes them all.
             foreach (var dataset in plan.Datasets) store.UpsertDataset(Describe(dataset));
             return store;
         }

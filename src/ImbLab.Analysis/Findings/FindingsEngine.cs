@@ -40,6 +40,8 @@ public static class FindingsEngine
             var name = dataset.First().Dataset;
             rows.AddRange(decided.Select(d => d.ToRow(studyId, name)));
         }
+        // Each remedy against none (nothing for a study that ran 'none' only, so its rows stay as they were).
+        rows.AddRange(RemedyFindings.Compute(study));
         return rows;
     }
 

@@ -71,6 +71,19 @@ public static class RunMeasures
     public static int MinorityTest(RunView v) => v.Run.TestCounts[v.Minority];
 
     /// <summary>
+    /// The minority's mean share of the update (gradient_metrics 'update_share', whole network) over the checkpoints
+    /// after the first update and up to the end of the early window (epochs in (0, W]); NaN when not recorded.
+    /// </summary>
+    public static double EarlyUpdateShare(RunView v)
+    {
+        var w = EarlyWindow(v.Epochs);
+        var values = v.Data.Gradients
+            .Where(g => g.Metric == "update_share" && g.Layer is null && g.OtherClass is null && g.Class == v.Minority && g.Step > 0 && g.Epoch <= w + 1e-9)
+            .Select(g => g.Value);
+        return Descriptive.Mean(Descriptive.Finite(values));
+    }
+
+    /// <summary>
     /// The minority's last-epoch test silhouette numbers from representation_metrics: metric 'silhouette', class =
     /// minority, the deepest layer that has it; NaN when not recorded.
     /// </summary>

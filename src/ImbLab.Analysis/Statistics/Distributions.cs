@@ -100,3 +100,17 @@ internal static class ChiSquare
     /// <summary>P(X &gt; x), accurate in the upper tail (the p-value of a chi-square test).</summary>
     public static double Sf(double x, double df) => x <= 0 ? 1 : SpecialFunctions.GammaQ(df / 2, x / 2);
 }
+
+/// <summary>Fisher's F distribution with d1 and d2 degrees of freedom.</summary>
+internal static class FisherF
+{
+    /// <summary>P(F &gt; x) = I_{d2/(d2 + d1 x)}(d2/2, d1/2), the p-value of an F test.</summary>
+    public static double Sf(double x, double d1, double d2)
+    {
+        if (double.IsNaN(x) || !(d1 > 0) || !(d2 > 0)) return double.NaN;
+        if (x <= 0) return 1;
+        if (double.IsPositiveInfinity(x)) return 0;
+        var denominator = d2 + d1 * x;
+        return SpecialFunctions.BetaRegularized(d2 / 2, d1 / 2, d2 / denominator, d1 * x / denominator);
+    }
+}

@@ -45,6 +45,17 @@ internal static class DryRunView
             console.Write(conditions);
         }
 
+        if (plan.Shard is { } shard)
+        {
+            console.MarkupLine($"[bold]shard {shard.Shard}[/]: {I(shard.Runs)} of the study's {I(shard.StudyRuns)} runs, estimated {Duration(shard.EstimatedSeconds)} of CPU " +
+                $"(shards: {string.Join(", ", shard.ShardSeconds.Select(Duration))}); the numbers above and below are the shard's");
+            var runs = new Table().Border(TableBorder.Simple).Title("the shard's runs");
+            foreach (var h in new[] { "run", "dataset", "protocol", "level", "remedy", "seed", "est. CPU" }) runs.AddColumn(new TableColumn(h).RightAligned());
+            foreach (var r in shard.RunList)
+                runs.AddRow(r.RunId, Markup.Escape(r.Dataset), r.Protocol, Markup.Escape(r.Level), Markup.Escape(r.Remedy), r.Seed.ToString(CultureInfo.InvariantCulture), Duration(r.EstimatedSeconds));
+            console.Write(runs);
+        }
+
         var e = plan.Estimate;
         console.MarkupLine($"estimated time: [bold]{Duration(e.WallSeconds)}[/] on {e.Threads} core(s) ({Duration(e.CpuSeconds)} of CPU)");
         console.MarkupLine($"[grey]cost model: {Markup.Escape(e.Model)}; c = {e.SecondsPerUnit.ToString("G3", CultureInfo.InvariantCulture)} s " +

@@ -23,7 +23,7 @@ internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudy
                 study = studyId,
                 findings = findings.Select(f => new
                 {
-                    f.Dataset, f.Protocol, f.Finding, f.Verdict, f.Statement,
+                    f.Dataset, f.Protocol, f.Remedy, f.Finding, f.Verdict, f.Statement,
                     effect = Num(f.Effect), ci_low = Num(f.CiLow), ci_high = Num(f.CiHigh), p_value = Num(f.PValue), f.N,
                     details = JsonDocument.Parse(f.DetailsJson).RootElement,
                 }),
@@ -36,7 +36,7 @@ internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudy
         foreach (var f in findings)
         {
             var colour = f.Verdict switch { "supported" => "green", "contradicted" => "red", _ => "yellow" };
-            table.AddRow(Markup.Escape(f.Dataset), f.Protocol, Markup.Escape(f.Finding), $"[{colour}]{f.Verdict}[/]", Markup.Escape(f.Statement));
+            table.AddRow(Markup.Escape(f.Dataset), Markup.Escape(f.Remedy == "none" ? f.Protocol : $"{f.Protocol}, remedy {f.Remedy}"), Markup.Escape(f.Finding), $"[{colour}]{f.Verdict}[/]", Markup.Escape(f.Statement));
         }
         console.Write(table);
         console.MarkupLine($"{findings.Count.ToString(CultureInfo.InvariantCulture)} findings written to the store's findings table");

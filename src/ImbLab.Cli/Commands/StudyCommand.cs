@@ -31,9 +31,13 @@ internal sealed class StudySettings : RunSettings
     [Description("First seed; runs use seed, seed+1, ..., 0..2147483647. Default: 0.")]
     public string? Seed { get; init; }
 
-    [CommandOption("-o|--out <FOLDER>")]
-    [Description("Output folder; the store is FOLDER/imblab.db, the report FOLDER/report.html. Default: ./imblab-results.")]
+    [CommandOption("-o|--out <PATH>")]
+    [Description("Output folder: the store is FOLDER/imblab.db, the report FOLDER/report.html; or a store file NAME.db, with report.html beside it. Default: ./imblab-results.")]
     public string Out { get; init; } = "imblab-results";
+
+    [CommandOption("--shard <K/N>")]
+    [Description("Train only shard K of N (1-based, as Slurm array task ids): the plan split into N disjoint parts of about equal estimated cost, the same in every process. One store per shard (--out); 'imblab merge' joins them. Not part of the study: run ids are those of the whole study. Default: the whole study.")]
+    public string? Shard { get; init; }
 
     [CommandOption("--dry-run")]
     [Description("Print the plan without training: datasets, runs, train/test counts per condition, what is infeasible and why, and an estimated time. Exit 1 if anything is infeasible. Default: off.")]
@@ -46,8 +50,6 @@ internal sealed class StudySettings : RunSettings
 
 internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : AsyncCommand<StudySettings>
 {
-    public const string StoreFile = "imblab.db";
-
     public override Task<int> ExecuteAsync(CommandContext context, StudySettings settings, CancellationToken cancellationToken)
     {
         var start = settings.Config is null ? new StudySpec() : StudySpec.FromJsonFile(settings.Config);
@@ -58,12 +60,14 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
             Seed = OptionLists.Int(Core.Settings.Seed, settings.Seed, "a whole number 0..2147483647") ?? start.Seed,
         };
         settings.RefuseUnusedIrs(spec);
-        var storePath = Path.Combine(settings.Out, StoreFile);
+        var shard = settings.Shard is null ? null : Shard.Parse(settings.Shard);
+        var location = StoreLocation.Of(settings.Out);
+        var storePath = location.Store;
         var threads = settings.ResolveThreads();
-        if (settings.DryRun) return Task.FromResult(DryRunView.Show(console, ImbLab.Study.Planning.DryRun.Create(spec, threads, cancellationToken), settings.Json));
+        if (settings.DryRun) return Task.FromResult(DryRunView.Show(console, ImbLab.Study.Planning.DryRun.Create(spec, threads, shard, cancellationToken), settings.Json));
 
         ReportResult? report = null;
-        var reportPath = Path.Combine(settings.Out, ReportWriter.DefaultFileName);
+        var reportPath = location.Report;
         Action<StudyData, IReadOnlyList<FindingRow>>? outputs = settings.NoReport ? null
             : (data, stated) => report = ReportWriter.Write(data, stated, reportPath, cancellationToken);
         var phases = new PhaseClock(errors.Console);
@@ -72,7 +76,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         if (settings.Json || !errors.Console.Profile.Capabilities.Interactive)
         {
             results = StudyPipeline.Run(spec, storePath, threads, settings.Json ? null : new ProgressLines(errors.Console), cancellationToken,
-                plan => Announce(errors.Console, plan, storePath), settings.Json ? null : phases.Start, outputs);
+                plan => Announce(errors.Console, plan, storePath, shard), settings.Json ? null : phases.Start, outputs, shard);
             phases.Finish();
         }
         else
@@ -86,7 +90,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 {
                     var task = ctx.AddTask("runs", autoStart: true, maxValue: 1);
                     trained = StudyPipeline.Train(spec, storePath, threads, new Progress(task), cancellationToken,
-                        plan => Announce(errors.Console, plan, storePath));
+                        plan => Announce(errors.Console, plan, storePath, shard), shard);
                     task.Value = task.MaxValue;
                 });
             results = StudyPipeline.Analyse(trained, storePath, phases.Start, outputs);
@@ -105,13 +109,13 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
                 outcome.StudyId, outcome.RunsTotal, outcome.RunsSkipped, outcome.RunsDone, outcome.RunsRedone,
                 ElapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 3),
             };
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, store = storePath, summary, diverged = results.Diverged, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { outcome = outcomeJson, shard = shard?.ToString(), store = storePath, summary, diverged = results.Diverged, findings = verdicts, report = report?.HtmlPath }, CliJson.Options));
         }
         else
         {
             WriteSummary(console, summary);
             WriteDiverged(console, results.Diverged);
-            console.MarkupLine($"study [bold]{outcome.StudyId}[/]: {outcome.RunsDone} runs trained, {outcome.RunsSkipped} already finished and kept" +
+            console.MarkupLine($"study [bold]{outcome.StudyId}[/]{(shard is null ? "" : $" shard {shard}")}: {outcome.RunsDone} runs trained, {outcome.RunsSkipped} already finished and kept" +
                 (outcome.RunsRedone > 0 ? $", {outcome.RunsRedone} interrupted runs redone" : "") +
                 $" in {outcome.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             console.MarkupLine($"store: [bold]{Markup.Escape(storePath)}[/]");
@@ -123,8 +127,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
         return Task.FromResult(ImbLabApp.Ok);
     }
 
-    private static void Announce(IAnsiConsole errors, ImbLab.Study.Planning.StudyPlan plan, string storePath) =>
-        errors.MarkupLine($"study {plan.StudyId}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
+    private static void Announce(IAnsiConsole errors, ImbLab.Study.Planning.StudyPlan plan, string storePath, Shard? shard) =>
+        errors.MarkupLine($"study {plan.StudyId}{(shard is null ? "" : $" shard {shard}")}: {plan.Datasets.Count} dataset(s), {plan.Runs.Count} runs, store {Markup.Escape(storePath)}");
 
     /// <summary>
     /// One table per dataset and protocol, so that it fits an 80-column terminal: level labels are short (a grid cell

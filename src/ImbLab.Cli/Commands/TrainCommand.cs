@@ -36,7 +36,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         settings.RefuseUnusedIrs(spec);
         var every = OptionLists.Int("--every", settings.Every, "a whole number >= 1") ?? 1;
         if (every < 1) throw new Core.UsageException($"--every: {every} is out of range; accepted: a whole number >= 1");
-        var storePath = settings.Out is null ? null : Path.Combine(settings.Out, StudyCommand.StoreFile);
+        var storePath = settings.Out is null ? null : Path.Combine(settings.Out, StoreLocation.StoreFile);
         var (dataset, run, records) = StudyPipeline.TrainOne(spec, storePath, settings.ResolveThreads(), cancellationToken);
 
         var classNames = dataset.Whole.ClassNames;

@@ -32,11 +32,28 @@ public sealed record DryRunCondition(string Dataset, string Protocol, string Lev
 public sealed record DryRunEstimate(double SecondsPerUnit, double CalibrationSeconds, double CpuSeconds, int Threads, double WallSeconds,
     string Model);
 
+/// <summary>One run of a shard as `--dry-run --shard` lists it, with its estimated time.</summary>
+public sealed record DryRunShardRun(string RunId, string Dataset, string Protocol, string Level, int SeedIndex, long Seed, double EstimatedSeconds)
+{
+    /// <summary>The run's remedy (canonical text; "none" for plain training).</summary>
+    public string Remedy { get; init; } = "none";
+}
+
+/// <summary>
+/// A shard of the plan: its runs, their estimated CPU time and every shard's (so the balance shows), and the whole plan's
+/// run count. The study's other numbers in the dry run (conditions, estimate) are then the shard's.
+/// </summary>
+public sealed record DryRunShard(string Shard, int Runs, int StudyRuns, double EstimatedSeconds, IReadOnlyList<double> ShardSeconds,
+    IReadOnlyList<DryRunShardRun> RunList);
+
 /// <summary>Everything `study --dry-run` shows: the plan without training, and every request the data cannot meet.</summary>
 public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDataset> Datasets, IReadOnlyList<string> Protocols,
     IReadOnlyList<string> Levels, IReadOnlyList<long> Seeds, string Split, int Runs, IReadOnlyList<DryRunCondition> Conditions,
     IReadOnlyList<InfeasibleRequest> Infeasible, DryRunEstimate Estimate)
 {
+    /// <summary>With --shard: the shard this dry run is of (its runs are the ones counted above).</summary>
+    public DryRunShard? Shard { get; init; }
+
     public const string CostModel = "seconds per run = c x epochs x parameters x (4 x training rows + test rows); c measured on this machine by training one small synthetic run";
 
     public bool Feasible => Infeasible.Count == 0;
@@ -44,19 +61,21 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
     /// <summary>The remedy levels, as canonical texts with every default filled (what the runs' configs store).</summary>
     public IReadOnlyList<string> Remedies { get; init; } = ["none"];
 
-    public static DryRun Create(StudySpec spec, int threads, CancellationToken cancellationToken = default)
+    public static DryRun Create(StudySpec spec, int threads, CancellationToken cancellationToken = default) => Create(spec, threads, null, cancellationToken);
+
+    /// <summary>The dry run of one shard of the study (of the whole study when <paramref name="shard"/> is null).</summary>
+    public static DryRun Create(StudySpec spec, int threads, ImbLab.Core.Specs.Shard? shard, CancellationToken cancellationToken = default)
     {
         var infeasible = new List<InfeasibleRequest>();
-        var plan = StudyPlan.Create(spec, infeasible, cancellationToken);
+        var whole = StudyPlan.Create(spec, infeasible, cancellationToken);
+        var shardPlan = shard is null ? null : StudyShards.Select(whole, shard);
+        var plan = shardPlan is null ? whole : whole.WithRuns(shardPlan.Runs);
         var datasets = plan.Datasets.Select(d =>
         {
-            var whole = d.Whole;
-            var features = whole.Attributes.Sum(a => a.Kind == AttributeKind.Numeric ? 1 : a.Levels.Count);
-            var counts = whole.ClassCounts();
-            return new DryRunDataset(d.Name, d.Source.Display, whole.Rows, whole.ClassNames, counts, counts.ImbalanceRatio(), features,
-                Parameters(features, spec.Model.Hidden, whole.ClassNames.Count), d.Splits.Count);
+            var counts = d.Whole.ClassCounts();
+            return new DryRunDataset(d.Name, d.Source.Display, d.Whole.Rows, d.Whole.ClassNames, counts, counts.ImbalanceRatio(), RunCost.Features(d),
+                RunCost.Parameters(d, spec.Model), d.Splits.Count);
         }).ToList();
-        var parameters = plan.Datasets.Zip(datasets).ToDictionary(p => p.First, p => p.Second.Parameters);
 
         var perUnit = Calibrate(spec, cancellationToken, out var calibrationSeconds);
         var conditions = new List<DryRunCondition>();
@@ -73,8 +92,7 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
                 foreach (var row in split.TestRows) test[table.Labels[row]]++;
                 testMinority.Add(test[run.MinorityClass]);
                 testMajority.Add(test[run.SplitTrainCounts.Majority()]);
-                var rows = 4.0 * (run.Target.MinorityCount + run.Target.MajorityCount) + split.TestRows.Length;
-                var s = perUnit * spec.Model.Epochs * parameters[run.Dataset] * rows;
+                var s = perUnit * RunCost.Units(run, spec.Model);
                 runSeconds.Add(s);
                 seconds += s;
             }
@@ -91,7 +109,14 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
         if (levels.Count == 0) levels = [.. spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         return new DryRun(plan.StudyId, spec.Name, datasets, spec.Protocols, levels,
             Enumerable.Range(0, spec.Seeds).Select(i => spec.Seed + (long)i).ToList(), spec.Split, plan.Runs.Count, conditions, infeasible,
-            new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel)) { Remedies = plan.Spec.Remedies };
+            new DryRunEstimate(perUnit, calibrationSeconds, cpu, threads, wall, CostModel))
+        {
+            Remedies = plan.Spec.Remedies,
+            Shard = shardPlan is null ? null : new DryRunShard(shardPlan.Shard.ToString(), shardPlan.Runs.Count, whole.Runs.Count,
+                perUnit * shardPlan.Cost, shardPlan.ShardCosts.Select(c => perUnit * c).ToList(),
+                shardPlan.Runs.Zip(shardPlan.RunCosts, (r, c) => new DryRunShardRun(r.RunId, r.Dataset.Name, r.Config.Protocol, r.Config.Level,
+                    r.Config.SeedIndex, r.Config.Seed, perUnit * c) { Remedy = r.Remedy.Canonical }).ToList()),
+        };
     }
 
     /// <summary>Weights and biases of the MLP: inputs -> hidden... -> classes.</summary>

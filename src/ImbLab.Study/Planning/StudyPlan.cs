@@ -76,6 +76,9 @@ public sealed class StudyPlan
     public IReadOnlyList<LoadedDataset> Datasets { get; }
     public IReadOnlyList<PlannedRun> Runs { get; }
 
+    /// <summary>The same study with only some of its runs (a shard): ids, spec and datasets unchanged.</summary>
+    internal StudyPlan WithRuns(IReadOnlyList<PlannedRun> runs) => new(StudyId, Spec, Datasets, runs);
+
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>The plan of <paramref name="spec"/>; the first infeasible request throws.</summary>

@@ -123,7 +123,7 @@ public sealed partial class CliOutputTests : IDisposable
         var folder = Path.Combine(_dir, "trained");
         var result = CliHarness.Run(["train", "--data", "synthetic:rows=300,d=2", "--ir", "4", "--out", folder, .. Tiny]);
         Assert.True(result.Exit == 0, result.Err);
-        var store = Path.Combine(folder, StudyCommand.StoreFile);
+        var store = Path.Combine(folder, StoreLocation.StoreFile);
         Assert.True(File.Exists(store));
         Assert.Contains(store, result.Out, StringComparison.Ordinal);
         var export = CliHarness.Run("export", store, "--format", "csv", "--no-samples", "--out", Path.Combine(_dir, "csv"));

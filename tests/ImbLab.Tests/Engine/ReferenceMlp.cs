@@ -133,6 +133,23 @@ internal sealed class ReferenceMlp
         return grad;
     }
 
+    /// <summary>Central finite differences of any loss of the batch's logits (rows x classes, float64), all in float64.</summary>
+    public double[] FiniteDifferenceGradient(ReadOnlySpan<float> x, int rows, Func<double[], double> loss, double h = 1e-6)
+    {
+        var grad = new double[Parameters.Length];
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            var keep = Parameters[i];
+            Parameters[i] = keep + h;
+            var up = loss(Logits(x, rows));
+            Parameters[i] = keep - h;
+            var down = loss(Logits(x, rows));
+            Parameters[i] = keep;
+            grad[i] = (up - down) / (2 * h);
+        }
+        return grad;
+    }
+
     /// <summary>Central finite differences of <see cref="Loss"/>, all in float64.</summary>
     public double[] FiniteDifferenceGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int rows, double h = 1e-6)
     {
