@@ -147,6 +147,8 @@ public static class RemedyCatalog
     private static readonly HashSet<string> Wired =
     [
         "none", "posthoc-la", "tau-norm", "threshold", "early-stop",
+        // losses
+        "weights:inv", "weights:sqrt", "cb", "focal", "ldam", "ldam-drw", "drw", "balanced-softmax", "la-loss", "cdt", "label-smoothing", "gdro",
         // resampling
         "ros", "rus", "smote", "balanced-batches", "sqrt-sampling", "drs",
         // trainer-remedies

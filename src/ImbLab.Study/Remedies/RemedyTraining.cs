@@ -145,10 +145,28 @@ internal sealed class RemedyTraining
         };
     }
 
-    /// <summary>The loss of the remedy's loss part (null: plain cross-entropy). The loss remedies are not in this build yet.</summary>
+    /// <summary>The loss of the remedy's loss part (null: plain cross-entropy), from the training part's class counts.</summary>
     private static ILoss? LossOf(RemedyPart? part, int[] counts, int minority, int epochs)
     {
-        _ = (counts, minority, epochs);
-        return part is null ? null : throw new InvalidOperationException($"remedy {part.Name}: the loss remedies are not in this build");
+        if (part is null) return null;
+        return part.Name switch
+        {
+            "weights:inv" => Losses.Weighted(ClassWeights.Inverse(counts)),
+            "weights:sqrt" => Losses.Weighted(ClassWeights.InverseSqrt(counts)),
+            "cb" => Losses.Weighted(ClassWeights.Effective(counts, part.Value("beta"))),
+            "focal" => Losses.Focal(part.Value("gamma"),
+                part.Get("alpha") is { } alpha ? [.. Enumerable.Range(0, counts.Length).Select(c => c == minority ? alpha : 1 - alpha)] : null),
+            "ldam" => Losses.Ldam(counts, part.Value("margin"), part.Value("s")),
+            "ldam-drw" => Losses.Deferred(Losses.Ldam(counts, part.Value("margin"), part.Value("s")),
+                Losses.Ldam(counts, part.Value("margin"), part.Value("s"), ClassWeights.Effective(counts, part.Value("beta"))), SwitchEpoch(part.Value("at"), epochs)),
+            "drw" => Losses.Deferred(Losses.CrossEntropy, Losses.Weighted(ClassWeights.Effective(counts, part.Value("beta"))), SwitchEpoch(part.Value("at"), epochs)),
+            "balanced-softmax" => Losses.BalancedSoftmax(counts),
+            "la-loss" => Losses.LogitAdjusted(counts, part.Value("tau")),
+            "cdt" => Losses.ClassDependentTemperature(counts, part.Value("gamma")),
+            "label-smoothing" => Losses.LabelSmoothing(part.Value("eps")),
+            // Stateful: one instance per job, made here for this job only.
+            "gdro" => Losses.GroupDro(counts.Length, part.Value("eta")),
+            _ => throw new InvalidOperationException($"remedy {part.Name} has no loss"),
+        };
     }
 }
