@@ -8,6 +8,9 @@ public static class Splits
 
     /// <summary>Each training sample as it was presented in its mini-batch, before the update (--dynamics-from training).</summary>
     public const string TrainPresented = "train_presented";
+
+    /// <summary>The validation split threshold and early-stop carve from the training part (docs/remedies.md).</summary>
+    public const string Validation = "validation";
 }
 
 /// <summary>The metric names of the metrics table (per class, and per split when the class is null).</summary>
@@ -24,6 +27,9 @@ public static class MetricNames
     public const string GMean = "g_mean";
     public const string RocAuc = "roc_auc";
     public const string PrAuc = "pr_auc";
+
+    /// <summary>threshold: the offset d taken from the minority's logit, chosen on the validation split (docs/remedies.md).</summary>
+    public const string ThresholdOffset = "threshold_offset";
 }
 
 /// <summary>A class's role in a run, from its training counts (never from its label).</summary>

@@ -144,7 +144,16 @@ public static class RemedyCatalog
     /// The remedies this build trains (the catalogue lists them all; their engine pieces arrive one by one). Declared
     /// before the catalogue: static fields are initialised in text order.
     /// </summary>
-    private static readonly HashSet<string> Wired = ["none"];
+    private static readonly HashSet<string> Wired =
+    [
+        "none", "posthoc-la", "tau-norm", "threshold", "early-stop",
+        // losses
+        "weights:inv", "weights:sqrt", "cb", "focal", "ldam", "ldam-drw", "drw", "balanced-softmax", "la-loss", "cdt", "label-smoothing", "gdro",
+        // resampling
+        "ros", "rus", "smote", "balanced-batches", "sqrt-sampling", "drs",
+        // trainer-remedies
+        "mixup", "remix", "pcngd", "crt",
+    ];
 
     private static readonly RemedyParameter At = new("at", 0.8, 0, 1, true, true, false, "fraction of the epochs after which the second stage starts (switch at epoch floor(at * epochs), 0-based)");
     private static readonly RemedyParameter DrwBeta = new("beta", 0.9999, 0, 1, true, true, false, "class-balanced beta of the deferred weights");
@@ -311,6 +320,8 @@ public static class RemedyCatalog
             return $"gdro brings its own class-balanced batches (every class in every batch); {gs} would replace them";
         if (Has("gdro") && First("mixup", "remix") is { } gm)
             return $"gdro weighs each class's loss, and a row {gm} mixes belongs to two classes";
+        if (Has("pcngd") && First("mixup", "remix") is { } pm)
+            return $"pcngd steps along each class's own gradient, and a row {pm} mixes belongs to two classes";
         if (Has("pcngd") && First("weights:inv", "weights:sqrt", "cb", "drw", "ldam-drw", "gdro") is { } pw)
             return $"pcngd scales each class's gradient to unit length, so the class weights of {pw} cancel";
         if (Has("crt") && First("drw", "drs", "ldam-drw") is { } ct)

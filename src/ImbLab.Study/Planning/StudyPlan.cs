@@ -96,6 +96,11 @@ public sealed class StudyPlan
         spec.Validate();
         // Canonical texts in the stored spec too, so "cb" and "cb:beta=0.999" are one study as they are the same runs.
         var remedies = RemedyCatalog.ParseLevels(spec.Remedies);
+        // Presented signals take every training row once per epoch from its batch; these remedies change what a batch holds.
+        if (spec.RecordSamples && spec.Diagnostics.DynamicsFrom == DynamicsSource.Training
+            && remedies.SelectMany(r => r.Parts).FirstOrDefault(p => p.Kind.Roles.Any(role => role is RemedyRole.Data or RemedyRole.Batches or RemedyRole.Mixing or RemedyRole.SecondStage)) is { } changes)
+            throw new UsageException(Settings.DynamicsFrom, $"training records each training row as presented once per epoch, but remedy {changes.Name} changes which rows a batch presents; " +
+                "accepted: eval with this remedy");
         spec = spec with { Remedies = [.. remedies.Select(r => r.Canonical)] };
         var protocols = spec.Protocols.Select(ImbalanceProtocols.Parse).Distinct().ToList();
         if (protocols.Contains(ImbalanceProtocols.Grid) && spec.Grid.Count == 0)
@@ -148,6 +153,17 @@ public sealed class StudyPlan
                     {
                         foreach (var remedy in remedies)
                         {
+                            // SMOTE needs k + 1 rows of every class it over-samples: refused before anything trains.
+                            if (remedy.Part("smote") is { } smote
+                                && ImbLab.Data.Resampling.Resampling.SmoteProblem(SmoteCounts(target, remedy), (int)smote.Value("k")) is { } why)
+                            {
+                                var problem = new InfeasibleException($"{source.Display} ({target.Level}, remedy {remedy.Canonical}): {why}");
+                                if (infeasible is null) throw problem;
+                                var request = $"{protocol.Name}, remedy {remedy.Canonical}";
+                                if (!infeasible.Any(i => i.Source == source.Display && i.Protocol == request))
+                                    infeasible.Add(new InfeasibleRequest(dataset.Name, source.Display, request, problem.Template));
+                                continue;
+                            }
                             for (var seedIndex = 0; seedIndex < spec.Seeds; seedIndex++)
                             {
                                 // A seed index trains on its own split(s) only; KEEL's shared folds serve every seed index.
@@ -167,5 +183,14 @@ public sealed class StudyPlan
             }
         }
         return new StudyPlan(studyId, spec, datasets, runs);
+    }
+
+    /// <summary>The class counts SMOTE will see: the target's, less a validation split carved as <see cref="Remedies.ValidationSplit"/> does.</summary>
+    private static int[] SmoteCounts(ImbalanceTarget target, Remedy remedy)
+    {
+        int Left(int n) => remedy.In(RemedyRole.Validation) is { } v && n >= 2
+            ? n - Math.Clamp((int)Math.Round(n * v.Value("val"), MidpointRounding.AwayFromZero), 1, n - 1)
+            : n;
+        return [Left(target.MinorityCount), Left(target.MajorityCount)];
     }
 }

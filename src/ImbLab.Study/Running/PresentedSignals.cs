@@ -12,7 +12,7 @@ namespace ImbLab.Study.Running;
 /// monitor so that the engine sees a batch observer only when these signals are asked for (they cost a little
 /// on every step).
 /// </summary>
-internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver, IDivergenceObserver
+internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver, IDivergenceObserver, IStoppingObserver
 {
     private const string Split = Splits.TrainPresented;
 
@@ -50,6 +50,8 @@ internal sealed class PresentedSignals : ITrainingObserver, IBatchObserver, IDiv
     }
 
     public void OnDiverged(int step, int epoch, double loss) => _monitor.OnDiverged(step, epoch, loss);
+
+    public bool ShouldStop(int epochsDone) => _monitor.ShouldStop(epochsDone);
 
     public void OnCheckpoint(in Checkpoint checkpoint, Mlp model)
     {

@@ -8,6 +8,7 @@ using ImbLab.Study.Planning;
 using ImbLab.Core.Results;
 using ImbLab.Store;
 using ImbLab.Core.Specs;
+using ImbLab.Study.Remedies;
 
 namespace ImbLab.Study.Running;
 
@@ -79,7 +80,8 @@ internal sealed class StudyRunner
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var pending = plan.Runs.Where(r => !finished.Contains(r.RunId)).ToList();
-        var epochsToDo = (long)pending.Count * plan.Spec.Model.Epochs;
+        // A cRT run's second stage adds its epochs.
+        var epochsToDo = pending.Sum(r => (long)plan.Spec.Model.Epochs + (long)(r.Remedy.Part("crt")?.Value("epochs") ?? 0));
         var runsDone = 0;
         long epochsDone = 0;
         var current = "";
@@ -139,9 +141,15 @@ internal sealed class StudyRunner
         var (table, split) = run.Dataset.Splits[run.SplitIndex];
         var seed = (ulong)run.Config.Seed;
         var trainRows = run.Protocol.Apply(run.Target, split.TrainRows, table.Labels, Rng.Derive(seed, "protocol", run.SplitIndex));
+        // threshold and early-stop train on the rest of the training part after carving their validation split from it;
+        // the encoder is fitted on the rows the model trains on.
+        int[]? validationRows = null;
+        if (run.Remedy.In(RemedyRole.Validation) is { } carve)
+            (trainRows, validationRows) = ValidationSplit.Carve(trainRows, table.Labels, carve.Value("val"), seed);
         var encoder = TableEncoder.Fit(table, trainRows, plan.Spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error);
         var train = encoder.Transform(table, trainRows);
         var test = encoder.Transform(table, split.TestRows);
+        var validation = validationRows is null ? null : encoder.Transform(table, validationRows);
 
         var row = new RunRow(run.RunId, plan.StudyId, run.Dataset.DatasetId, run.ConfigHash, run.ConfigJson, run.Config.Seed,
             run.Config.SeedIndex, run.Config.Protocol, run.Config.Level, run.Config.RequestedIr, split.Repeat, split.Fold,
@@ -155,10 +163,23 @@ internal sealed class StudyRunner
         var optimizer = new OptimizerSettings(model.Optimizer, model.LearningRate,
             model.Beta1, model.Beta2, model.Epsilon, model.Momentum, model.WeightDecay);
         var diagnostics = plan.Spec.Diagnostics;
-        var monitor = new RunMonitor(run.RunId, train, test, run.MinorityClass, plan.Spec.RecordSamples, model.Epochs, model.BatchSize,
-            onFinished, onEpoch, diagnostics, shape, Rng.Derive(seed, "diagnostics"));
-        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == DynamicsSource.Training ? new PresentedSignals(monitor, train) : monitor;
-        return new TrainingJob(mlp, train.Features, train.Labels, train.Rows, optimizer, model.Epochs, model.BatchSize,
-            Rng.Derive(seed, "shuffle"), model.EarlyEpochs, observer);
+        // The job trains on the remedy's rows (re-sampled data); the monitor evaluates the run's own training rows.
+        var remedy = RemedyTraining.Build(run.Remedy, train, run.MinorityClass, model, seed, encoder.OneHotGroups);
+        var shuffle = Rng.Derive(seed, "shuffle");
+        var epochRows = remedy.EpochRows(model.BatchSize, shuffle, shape.Classes);
+        var evaluation = RemedyEvaluation.For(run.Remedy, train.ClassCounts(), run.MinorityClass, validation, shape);
+        var monitored = remedy.Monitored(train);
+        var monitor = new RunMonitor(run.RunId, monitored, test, run.MinorityClass, plan.Spec.RecordSamples, remedy.TotalEpochs(model.Epochs), model.BatchSize,
+            onFinished, onEpoch, diagnostics, shape, Rng.Derive(seed, "diagnostics"), evaluation, (epochRows + model.BatchSize - 1) / model.BatchSize,
+            remedy.ClassifierRetraining is null ? null : e => remedy.StepOfEpoch(e, model.Epochs, model.BatchSize, shuffle, shape.Classes));
+        ITrainingObserver observer = plan.Spec.RecordSamples && diagnostics.DynamicsFrom == DynamicsSource.Training ? new PresentedSignals(monitor, monitored) : monitor;
+        var job = new TrainingJob(mlp, remedy.Features, remedy.Labels, remedy.Rows, optimizer, model.Epochs, model.BatchSize,
+            shuffle, model.EarlyEpochs, observer);
+        if (remedy.Loss is not null) job = job with { Loss = remedy.Loss };
+        if (remedy.Sampler is not null) job = job with { Sampler = remedy.Sampler };
+        if (remedy.Mixing is not null) job = job with { Mixing = remedy.Mixing };
+        if (remedy.PerClassNormalised) job = job with { PerClassNormalised = true };
+        if (remedy.ClassifierRetraining is not null) job = job with { ClassifierRetraining = remedy.ClassifierRetraining };
+        return job;
     }
 }

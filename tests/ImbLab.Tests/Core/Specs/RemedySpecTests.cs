@@ -81,6 +81,7 @@ public sealed class RemedySpecTests
     [InlineData("gdro+balanced-batches", "gdro brings its own class-balanced batches")]
     [InlineData("gdro+mixup", "belongs to two classes")]
     [InlineData("pcngd+cb", "class weights of cb cancel")]
+    [InlineData("pcngd+remix", "a row remix mixes belongs to two classes")]
     [InlineData("crt+drw", "both second stages")]
     [InlineData("crt+early-stop", "a crt stage after that is not defined")]
     [InlineData("smote+balanced-batches", "smote already balances the training part")]
