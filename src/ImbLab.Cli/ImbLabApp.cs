@@ -65,6 +65,7 @@ internal static class ImbLabApp
 
         try
         {
+            RefuseNamelessOptions(args);
             return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -97,6 +98,17 @@ internal static class ImbLabApp
             else errors.MarkupLine("[grey]rerun with --verbose for the stack trace, and please report it[/]");
             return DataError;
         }
+    }
+
+    /// <summary>
+    /// A long option with no name ("--=5", "--:x") makes Spectre's tokenizer index past its array; it is the user's
+    /// usage, so it is refused here in one line before the parser sees it.
+    /// </summary>
+    private static void RefuseNamelessOptions(string[] args)
+    {
+        foreach (var arg in args)
+            if (arg.Length > 2 && arg.StartsWith("--", StringComparison.Ordinal) && arg[2] is ':' or '=')
+                throw new UsageException($"'{arg}': the option name is missing before '{arg[2]}'; accepted: --name value or --name=value (e.g. --epochs=50)");
     }
 
     /// <summary>The help of the command the user typed, or of the tool.</summary>

@@ -55,6 +55,20 @@ public sealed partial class CliFuzzTests : IDisposable
             AssertCleanOutcome(args);
         }, iter: 400, threads: 1);
 
+    [Theory]
+    [InlineData("--=5")]
+    [InlineData("--:")]
+    [InlineData("--:6:4")]
+    public void Given_a_long_option_with_no_name_Then_one_usage_error_line_not_an_internal_error(string option)
+    {
+        // Found by the fuzz test above: Spectre's tokenizer threw IndexOutOfRangeException on these.
+        var (exit, stderr) = Run(["study", option]);
+
+        Assert.Equal(2, exit);
+        AssertCleanOutcome(["study", option]);
+        Assert.Contains("the option name is missing", stderr, StringComparison.Ordinal);
+    }
+
     private const string StudyFile = """
         {
           "name": "fuzz",
