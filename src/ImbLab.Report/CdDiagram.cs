@@ -33,6 +33,7 @@ internal sealed record CdChart(string Title, Axis X, Axis Y, IReadOnlyList<Segme
 internal static class CdDiagram
 {
     public const int Width = 760;
+    private const double MinAxisPx = 420;
     private const double FontSize = 11;
     private const double RowStep = 0.75;
     private const double BarStep = 0.32;
@@ -53,8 +54,13 @@ internal static class CdDiagram
         // Room for the labels beside the axis: the widest label of each side in pixels, turned into rank units.
         var lowRank = 1.0;
         var highRank = Math.Max(2, k);
-        var padPx = Math.Min(Width * 0.3, texts.Select(t => Layout.TextWidth(t, FontSize)).DefaultIfEmpty(0).Max() + 24);
-        var unitsPerPx = (highRank - lowRank) / (Width - 40 - 2 * padPx);
+        // The figure widens for long labels, so the rank axis keeps at least MinAxisPx and no label is cut at the edge.
+        var padPx = texts.Select(t => Layout.TextWidth(t, FontSize)).DefaultIfEmpty(0).Max() + 24;
+        var width = (int)Math.Ceiling(Math.Max(Width, 2 * padPx + 40 + MinAxisPx));
+        var unitsPerPx = (highRank - lowRank) / (width - 40 - 2 * padPx);
+        // Every rank is numbered when the numbers fit side by side; otherwise every 2nd or 5th (1 is always numbered).
+        var pxPerRank = 1 / unitsPerPx;
+        var numberEvery = new[] { 1, 2, 5, 10 }.First(step => step * pxPerRank >= Layout.TextWidth(highRank.ToString(CultureInfo.InvariantCulture), FontSize) + 8 || step == 10);
         var pad = padPx * unitsPerPx;
         var xMin = lowRank - pad;
         var xMax = highRank + pad;
@@ -67,7 +73,9 @@ internal static class CdDiagram
         {
             var whole = Math.Abs(r - Math.Round(r)) < 1e-9;
             segments.Add(new Segment(r, 0, r, whole ? 0.22 : 0.12, 1.2f));
-            if (whole) labels.Add(new Label(r, 0.3, ((int)Math.Round(r)).ToString(CultureInfo.InvariantCulture), TextAnchor.Above, FontSize));
+            var rank = (int)Math.Round(r);
+            if (whole && (rank == 1 || rank % numberEvery == 0))
+                labels.Add(new Label(r, 0.3, rank.ToString(CultureInfo.InvariantCulture), TextAnchor.Above, FontSize));
         }
         // The CD bar above the axis, from rank 1, with its value over it.
         var cdY = 1.1;
@@ -106,6 +114,6 @@ internal static class CdDiagram
         var yTop = cdY + 0.9;
         var height = (int)Math.Ceiling((yTop - bottom) * PixelsPerRow / RowStep) + 40;
         var chart = new CdChart(title, new Axis("", xMin, xMax, []), new Axis("", bottom, yTop, []), segments, labels);
-        return new FigureModel(slug, caption, chart, Width, height);
+        return new FigureModel(slug, caption, chart, width, height);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImbLab.Analysis.Findings;
 using ImbLab.Analysis.Statistics;
+using ImbLab.Core.Specs;
 
 namespace ImbLab.Report;
 
@@ -75,7 +76,7 @@ internal static class RemedyFigures
                           $"(p {PValueText.Format(res.ImanDavenport.PValue)}){(r.Reason is null ? "" : $"; {r.Reason}")}.";
             cds.Add(CdDiagram.Of($"remedy-cd-{i.ToString(CultureInfo.InvariantCulture)}-{ReportModel.Slug(r.Protocol)}-{r.Metric}",
                 $"{r.Protocol}: {(r.Metric == RemedyFindings.BalancedAccuracy.Name ? "test balanced accuracy" : "minority train-test gap")}", caption,
-                r.Remedies, res.AverageRanks, res.CriticalDifference, res.Cliques));
+                [.. r.Remedies.Select(Remedy.ShortOf)], res.AverageRanks, res.CriticalDifference, res.Cliques));
         }
 
         var curves = new List<FigureGroup>();

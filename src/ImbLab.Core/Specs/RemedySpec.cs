@@ -99,6 +99,18 @@ public sealed record RemedyPart(RemedyKind Kind, IReadOnlyList<double?> Values)
         }
     }
 
+    /// <summary>As a person writes it, parameters at their defaults left out ("cb", "focal:gamma=3"): for labels, never for ids.</summary>
+    public string Short
+    {
+        get
+        {
+            var text = new StringBuilder(Kind.Name);
+            for (var i = 0; i < Kind.Parameters.Count; i++)
+                if (Values[i] is { } v && v != Kind.Parameters[i].Default) text.Append(':').Append(Kind.Parameters[i].Key).Append('=').Append(RemedyParameter.Num(v));
+            return text.ToString();
+        }
+    }
+
     public override string ToString() => Canonical;
 }
 
@@ -116,6 +128,22 @@ public sealed record Remedy(IReadOnlyList<RemedyPart> Parts)
     public bool IsNone => Parts.Count == 1 && Parts[0].Name == NoneName;
 
     public string Canonical => string.Join('+', Parts.Select(p => p.Canonical));
+
+    /// <summary>The canonical text with parameters at their defaults left out ("ldam-drw", "smote+la-loss"), for labels.</summary>
+    public string Short => string.Join('+', Parts.Select(p => p.Short));
+
+    /// <summary>The short label of a stored remedy text; the text itself when it does not parse (a store from another catalogue).</summary>
+    public static string ShortOf(string canonical)
+    {
+        try
+        {
+            return RemedyCatalog.Parse(canonical).Short;
+        }
+        catch (ImbLabException)
+        {
+            return canonical;
+        }
+    }
 
     /// <summary>The part with this name, or null.</summary>
     public RemedyPart? Part(string name) => Parts.FirstOrDefault(p => p.Name == name);

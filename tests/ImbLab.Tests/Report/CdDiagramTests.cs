@@ -12,10 +12,22 @@ public sealed class CdDiagramTests
     private static FigureModel Figure(double cd = 1.2) =>
         CdDiagram.Of("cd", "test balanced accuracy", "caption", Names, Ranks, cd, Ranking.Cliques(Ranks, cd));
 
-    [Fact]
-    public void Given_ranks_and_a_CD_When_the_diagram_is_built_Then_every_line_and_text_lies_inside_its_axes()
+    /// <summary>27 treatments with long names, as the remedy study of every remedy has (the first version cut them at the edge).</summary>
+    private static FigureModel Wide()
     {
-        var chart = (CdChart)Figure().Chart;
+        var names = Enumerable.Range(0, 27).Select(i => i % 3 == 0 ? $"ldam-drw:margin=0.5:s=30:at=0.8:beta=0.{i:00}" : $"remedy-{i}").ToArray();
+        var ranks = Enumerable.Range(0, 27).Select(i => 1 + i * 26.0 / 26).ToArray();
+        return CdDiagram.Of("cd", "many", "caption", names, ranks, 13.1, Ranking.Cliques(ranks, 13.1));
+    }
+
+    public static TheoryData<bool> Sizes => new() { false, true };
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Given_ranks_and_a_CD_When_the_diagram_is_built_Then_every_line_and_text_lies_inside_its_axes(bool wide)
+    {
+        var figure = wide ? Wide() : Figure();
+        var chart = (CdChart)figure.Chart;
         foreach (var s in chart.Segments)
         {
             Assert.InRange(s.X1, chart.X.Min, chart.X.Max);
@@ -27,10 +39,27 @@ public sealed class CdDiagramTests
         {
             Assert.InRange(l.Y, chart.Y.Min, chart.Y.Max);
             // A label's far end, estimated from its width, stays inside the figure too.
-            var unitsPerPx = (chart.X.Max - chart.X.Min) / (CdDiagram.Width - 40);
+            var unitsPerPx = (chart.X.Max - chart.X.Min) / (figure.Width - 40);
             var width = Layout.TextWidth(l.Text, l.FontSize) * unitsPerPx;
             if (l.Anchor == TextAnchor.Right) Assert.True(l.X - width >= chart.X.Min, $"'{l.Text}' runs off the left edge");
             if (l.Anchor == TextAnchor.Left) Assert.True(l.X + width <= chart.X.Max, $"'{l.Text}' runs off the right edge");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Given_the_rank_axis_Then_its_numbers_do_not_overlap_and_rank_1_is_numbered(bool wide)
+    {
+        var figure = wide ? Wide() : Figure();
+        var chart = (CdChart)figure.Chart;
+        var unitsPerPx = (chart.X.Max - chart.X.Min) / (figure.Width - 40);
+        var numbers = chart.Labels.Where(l => l.Anchor == TextAnchor.Above && !l.Text.StartsWith("CD", StringComparison.Ordinal)).OrderBy(l => l.X).ToList();
+        Assert.Equal("1", numbers[0].Text);
+        for (var i = 1; i < numbers.Count; i++)
+        {
+            var gap = (numbers[i].X - numbers[i - 1].X) / unitsPerPx;
+            var room = (Layout.TextWidth(numbers[i].Text, numbers[i].FontSize) + Layout.TextWidth(numbers[i - 1].Text, numbers[i - 1].FontSize)) / 2;
+            Assert.True(gap > room, $"rank numbers {numbers[i - 1].Text} and {numbers[i].Text} are {gap:F1} px apart; they need {room:F1}");
         }
     }
 

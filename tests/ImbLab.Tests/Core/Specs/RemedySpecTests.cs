@@ -40,6 +40,16 @@ public sealed class RemedySpecTests
         Assert.Equal(canonical, Any(remedy.Canonical).Canonical);
     }
 
+    [Theory]
+    [InlineData("ldam-drw:margin=0.5:s=30:at=0.8:beta=0.9999", "ldam-drw")]
+    [InlineData("focal:gamma=3", "focal:gamma=3")]
+    [InlineData("smote:k=5+la-loss:tau=1", "smote+la-loss")]
+    [InlineData("drw:at=0.5:beta=0.9999", "drw:at=0.5")]
+    [InlineData("weights:inv", "weights:inv")]
+    [InlineData("not-a-remedy:x=1", "not-a-remedy:x=1")]
+    public void Given_a_stored_remedy_text_When_shortened_for_a_label_Then_its_default_parameters_are_left_out(string canonical, string label) =>
+        Assert.Equal(label, Remedy.ShortOf(canonical));
+
     [Fact]
     public void Given_every_remedy_of_the_catalogue_When_its_canonical_text_is_parsed_Then_it_is_itself()
     {
