@@ -92,13 +92,36 @@ internal static class RemedyFigures
             var heading = $"{first.Dataset.Name}, {dp.Key.PlainProtocol}";
             // The most imbalanced level that none ran (the level the findings are stated at).
             var top = groups.Where(g => g.Remedy == RemedyFindings.None).OrderBy(g => g.Ir).LastOrDefault() ?? groups.OrderBy(g => g.Ir).Last();
-            var atTop = present.Select(r => groups.FirstOrDefault(g => g.Remedy == r && g.Level == top.Level)).OfType<RunGroup>().ToList();
-            var panels = new[] { "train", "test" }.Select(split => Overlay(atTop, present, split, $"{slug}-{split}")).OfType<FigureModel>().ToList();
+            var panels = new List<FigureModel>();
+            var sweep = new List<FigureModel>();
+            var sets = Overlaid(present);
+            foreach (var (set, c) in sets.Select((set, c) => (set, c)))
+            {
+                var part = sets.Count == 1 ? slug : $"{slug}-r{c.ToString(CultureInfo.InvariantCulture)}";
+                var atTop = set.Select(r => groups.FirstOrDefault(g => g.Remedy == r && g.Level == top.Level)).OfType<RunGroup>().ToList();
+                panels.AddRange(new[] { "train", "test" }.Select(split => Overlay(atTop, set, split, $"{part}-{split}")).OfType<FigureModel>());
+                sweep.AddRange(Sweeps(groups, set, part));
+            }
             if (panels.Count > 0) curves.Add(new FigureGroup($"{heading}, {top.LevelLabel}", new FigureGrid(panels)));
-            var sweep = Sweeps(groups, present, slug);
             if (sweep.Count > 0) sweeps.Add(new FigureGroup(heading, new FigureGrid(sweep)));
         }
         return new RemedySection(remedies, across, perDataset, cds, notes, curves, sweeps);
+    }
+
+    /// <summary>At most this many remedies share one figure: with more (a study of every remedy has 27), neither lines nor legend can be read.</summary>
+    public const int MaxOverlaid = 5;
+
+    /// <summary>
+    /// The remedies each figure overlays: all of them when they fit, otherwise sets of <see cref="MaxOverlaid"/> in the study's
+    /// order, each led by none (the reference every remedy is compared with) when the study has it.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Overlaid(IReadOnlyList<string> remedies)
+    {
+        if (remedies.Count <= MaxOverlaid) return [remedies];
+        var hasNone = remedies.Contains(RemedyFindings.None);
+        var others = remedies.Where(r => r != RemedyFindings.None).ToList();
+        var size = hasNone ? MaxOverlaid - 1 : MaxOverlaid;
+        return [.. others.Chunk(size).Select(chunk => (IReadOnlyList<string>)(hasNone ? [RemedyFindings.None, .. chunk] : [.. chunk]))];
     }
 
     /// <summary>A remedy's line style: its index in the study's remedies (none solid), cycling through the patterns; markers after the first cycle.</summary>
@@ -116,7 +139,7 @@ internal static class RemedyFigures
             foreach (var c in g.Classes)
             {
                 if (metrics.Summarise(split, c, "recall") is not { } curve || !curve.Mean.Any(double.IsFinite)) continue;
-                series.Add(new LineSeries($"{g.ClassLabel(c)} {g.Remedy}", Palette.ForRole(g.Role(c)), false, curve.Epochs, curve.Mean, Markers: markers) { Pattern = pattern });
+                series.Add(new LineSeries($"{g.ClassLabel(c)} {Remedy.ShortOf(g.Remedy)}", Palette.ForRole(g.Role(c)), false, curve.Epochs, curve.Mean, Markers: markers) { Pattern = pattern });
             }
         }
         if (series.Count == 0) return null;
@@ -153,7 +176,7 @@ internal static class RemedyFigures
             {
                 var levels = groups.Where(g => g.Remedy == r).OrderBy(g => g.Ir).ToList();
                 var (pattern, _) = Style(k);
-                return new LineSeries(r, Palette.ForSeries(k), false, levels.Select(g => g.Ir).ToArray(), levels.Select(g => measures[g].Measures[key].Mean).ToArray(),
+                return new LineSeries(Remedy.ShortOf(r), Palette.ForSeries(k), false, levels.Select(g => g.Ir).ToArray(), levels.Select(g => measures[g].Measures[key].Mean).ToArray(),
                     levels.Select(g => measures[g].Measures[key].Low).ToArray(), levels.Select(g => measures[g].Measures[key].High).ToArray(), Markers: true) { Pattern = pattern };
             }).Where(s => s.Y.Any(double.IsFinite)).ToList();
             if (series.Count == 0) continue;

@@ -20,6 +20,20 @@ public sealed class RemedyReportTests : IDisposable
         RemedyStudies.Write(Path.Combine(_dir, $"r{datasets}-{remedies.Length}.db"), datasets, remedies, [1, 10, 20], 3);
 
     [Fact]
+    public void Given_27_remedies_When_split_into_overlaid_sets_Then_each_figure_shows_at_most_five_led_by_none_and_every_remedy_once()
+    {
+        // The first 27-remedy KEEL study drew all 27 in one figure: a legend taller than the figure, lines unreadable.
+        string[] remedies = ["none", .. Enumerable.Range(1, 26).Select(i => $"remedy-{i}")];
+
+        var sets = RemedyFigures.Overlaid(remedies);
+
+        Assert.All(sets, set => Assert.InRange(set.Count, 2, RemedyFigures.MaxOverlaid));
+        Assert.All(sets, set => Assert.Equal("none", set[0]));
+        Assert.Equal(remedies.Skip(1), sets.SelectMany(set => set.Skip(1)));
+        Assert.Equal([remedies[..3]], RemedyFigures.Overlaid(remedies[..3]));
+    }
+
+    [Fact]
     public void Given_a_study_of_three_remedies_on_eight_datasets_When_the_model_is_built_Then_the_section_has_the_phase_tables_CD_diagrams_curves_and_sweeps()
     {
         var path = Store(8, ("none", RemedyStudies.None), (Cb, RemedyStudies.Helps), (Focal, RemedyStudies.Hair));
