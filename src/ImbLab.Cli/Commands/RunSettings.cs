@@ -175,15 +175,22 @@ internal class RunSettings : CommandSettings
     /// IRs given on the command line to protocols that have no IR levels would be ignored without a word: natural
     /// trains on the data as it is and grid reads its cells. Refused, so the user learns the ratio was not applied.
     /// </summary>
-    public void RefuseUnusedIrs(StudySpec spec)
+    /// <remarks>The same holds for `irs` in a study file (<paramref name="studyFile"/>), named there as the file's field.</remarks>
+    public void RefuseUnusedIrs(StudySpec spec, string? studyFile = null)
     {
-        if (Ir is null) return;
+        var inFile = Ir is null && studyFile is not null && StudySpec.FileSets(studyFile, Settings.Irs);
+        if (Ir is null && !inFile) return;
         var unused = new[] { "natural", "grid" };
         var names = spec.Protocols.Select(p => p.Trim().ToLowerInvariant()).ToList();
         if (names.Count == 0 || !names.All(unused.Contains)) return;
         var given = string.Join(",", spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var why = names.Contains("natural") ? "natural has no levels: it trains on the data as it is" : "grid reads its cells from " + Settings.Mention(Settings.Grid);
-        throw new UsageException(Settings.Irs, $"{given} given, but protocol {string.Join(", ", names.Distinct())} reads no imbalance ratio ({why}); " +
-            $"accepted: drop {Settings.Mention(Settings.Irs)}, or add a protocol that reads it: subsample-minority, fixed-n, fixed-minority, fixed-majority");
+        var problem = $"{given} given, but protocol {string.Join(", ", names.Distinct())} reads no imbalance ratio ({why}); accepted: drop ";
+        const string readers = "or add a protocol that reads it: subsample-minority, fixed-n, fixed-minority, fixed-majority";
+        // Shorter than the option's message: the file's path comes first and the line must stay one line in a terminal.
+        if (inFile)
+            throw new UsageException($"{studyFile}: {Settings.Irs}: {given} given, but protocols [{string.Join(", ", names.Distinct())}] read no imbalance ratio; " +
+                                     "accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
+        throw new UsageException(Settings.Irs, $"{problem}{Settings.Mention(Settings.Irs)}, {readers}");
     }
 }

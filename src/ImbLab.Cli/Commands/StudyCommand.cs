@@ -59,7 +59,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
             Seeds = OptionLists.Int(Core.Settings.Seeds, settings.Seeds, "a whole number 1..10000") ?? start.Seeds,
             Seed = OptionLists.Int(Core.Settings.Seed, settings.Seed, "a whole number 0..2147483647") ?? start.Seed,
         };
-        settings.RefuseUnusedIrs(spec);
+        settings.RefuseUnusedIrs(spec, settings.Config);
         var shard = settings.Shard is null ? null : Shard.Parse(settings.Shard);
         var location = StoreLocation.Of(settings.Out);
         var storePath = location.Store;

@@ -260,6 +260,16 @@ public sealed record StudySpec
         }
     }
 
+    /// <summary>
+    /// Whether the study file at <paramref name="path"/> (already read by <see cref="FromJsonFile"/>) sets <paramref name="field"/>
+    /// at its top level: the spec cannot tell a field left out from one given at its default.
+    /// </summary>
+    public static bool FileSets(string path, string field)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(field, out _);
+    }
+
     /// <summary>The parser's message up to its JSON path, on one line: it quotes the bad token, which may span lines of the file.</summary>
     private static string FirstSentence(string message)
     {

@@ -73,6 +73,30 @@ public sealed class CliInputTests : IDisposable
     }
 
     [Fact]
+    public void Given_a_study_file_with_irs_and_only_protocol_natural_When_run_Then_it_is_refused_naming_the_file_and_its_field()
+    {
+        // Was accepted without a word: the file's irs were silently not applied.
+        var file = Path.Combine(_dir, "natural.json");
+        File.WriteAllText(file, """{ "data": ["synthetic:rows=300,d=2"], "protocols": ["natural"], "irs": [10, 20], "model": { "epochs": 1 } }""");
+
+        var result = CliHarness.Run("study", "--config", file, "--out", _dir);
+
+        AssertOneLine(2, result, "natural.json: irs: 10,20 given", "protocols [natural] read no imbalance ratio", "accepted: no irs");
+        Assert.False(File.Exists(Path.Combine(_dir, "imblab.db")));
+    }
+
+    [Fact]
+    public void Given_a_study_file_with_only_protocol_natural_and_no_irs_When_planned_Then_it_is_not_refused()
+    {
+        var file = Path.Combine(_dir, "natural.json");
+        File.WriteAllText(file, """{ "data": ["synthetic:rows=300,d=2"], "protocols": ["natural"], "model": { "epochs": 1 } }""");
+
+        var result = CliHarness.Run("study", "--config", file, "--dry-run", "--out", _dir);
+
+        Assert.Equal(0, result.Exit);
+    }
+
+    [Fact]
     public void Given_natural_next_to_a_protocol_that_reads_irs_When_planned_Then_the_irs_are_used_and_not_refused()
     {
         var result = CliHarness.Run("study", "--protocol", "natural,fixed-n", "--ir", "10", "--data", Missing, "--out", _dir);
