@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using ImbLab.Cli.Commands;
+using ImbLab.Core;
 using Spectre.Console.Cli;
 
 namespace ImbLab.Cli;
@@ -39,26 +40,7 @@ internal static partial class OptionSuggestions
         var options = settings.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => p.GetCustomAttribute<CommandOptionAttribute>()).OfType<CommandOptionAttribute>()
             .SelectMany(a => a.LongNames).Distinct(StringComparer.Ordinal);
-        var best = options.Select(o => (Option: o, Distance: Distance(name, o))).OrderBy(x => x.Distance).ThenBy(x => x.Option, StringComparer.Ordinal).FirstOrDefault();
-        // A third of the name may be wrong; beyond that the nearest option is a guess, not a correction.
-        return best.Option is not null && best.Distance <= Math.Max(2, name.Length / 3) ? "--" + best.Option : null;
-    }
-
-    /// <summary>Levenshtein distance, case-insensitive.</summary>
-    public static int Distance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
+        return Typos.Nearest(name, options) is { } near ? "--" + near : null;
     }
 
     [GeneratedRegex(@"^Unknown option '([^']+)'")]

@@ -322,12 +322,7 @@ public static class RemedyCatalog
         return new RemedyPart(kind, values);
     }
 
-    private static string Suggest(string name)
-    {
-        var best = Names.Select(n => (Name: n, Distance: Distance(name, n))).OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal).First();
-        // A third of the name may be wrong; beyond that the nearest name is a guess, not a correction.
-        return best.Distance <= Math.Max(2, name.Length / 3) ? $"; did you mean {best.Name}?" : "";
-    }
+    private static string Suggest(string name) => Typos.Nearest(name, Names) is { } near ? $"; did you mean {near}?" : "";
 
     /// <summary>Why a combination is refused, in one line, or null when it is accepted. The rules are listed in docs/remedies.md.</summary>
     internal static string? Refusal(IReadOnlyList<RemedyPart> parts)
@@ -376,22 +371,5 @@ public static class RemedyCatalog
             };
         }
         return null;
-    }
-
-    /// <summary>Levenshtein distance, case-insensitive.</summary>
-    private static int Distance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }
