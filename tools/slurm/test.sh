@@ -235,13 +235,20 @@ merge_b=$(sed -n 's/^Submitted batch job \([0-9]*\)$/\1/p' "$tmp/submit-b.txt")
 array_b="$jobid"
 [[ -n "$array_b" && -n "$merge_b" ]] || fail "the printed submit command gave no job ids"
 victim=2
-say "array job $array_b, merge job $merge_b; waiting for task $victim to finish its first run, then cancelling it"
-for _ in $(seq 1200); do
+victim_runs=$("$root/imblab" study --config "$study" --shard "$victim/4" --dry-run --json | sed -n 's/^  "runs": \([0-9]*\),\{0,1\}$/\1/p' | head -n 1)
+[[ "${victim_runs:-0}" -ge 2 ]] || fail "shard $victim/4 plans ${victim_runs:-no} runs; the failure path needs at least 2"
+say "array job $array_b, merge job $merge_b; waiting for task $victim to finish its first of $victim_runs runs, then stopping and cancelling it"
+# Poll finely and freeze the task (SIGSTOP to every process of it) the moment a run is stored: on a quiet machine a run
+# takes a few tenths of a second, and a task cancelled a moment later could already have finished them all.
+for _ in $(seq 6000); do
   [[ "$(squeue -h -j "${array_b}_$victim" -o %T 2>/dev/null)" == RUNNING && $(finished_runs "$b/shards/shard-$victim.db") -ge 1 ]] && break
-  sleep 0.2
+  sleep 0.05
 done
 [[ "$(squeue -h -j "${array_b}_$victim" -o %T 2>/dev/null)" == RUNNING ]] || fail "task $victim was not running when it was to be cancelled"
-scancel "${array_b}_$victim"
+scancel --signal=STOP --full "${array_b}_$victim"
+done_before=$(finished_runs "$b/shards/shard-$victim.db")
+(( done_before < victim_runs )) || fail "task $victim had finished all $victim_runs runs before it could be stopped"
+scancel "${array_b}_$victim"   # Slurm sends SIGCONT before SIGTERM, so the stopped task ends
 wait_gone "$array_b" "$merge_b"
 [[ "$(job_state "${array_b}_$victim")" == CANCELLED ]] || fail "task $victim ended $(job_state "${array_b}_$victim"), not CANCELLED"
 done_before=$(finished_runs "$b/shards/shard-$victim.db")
