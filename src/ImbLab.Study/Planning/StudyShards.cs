@@ -5,18 +5,37 @@ using ImbLab.Data.Catalog;
 namespace ImbLab.Study.Planning;
 
 /// <summary>
-/// The cost model shared by the dry run's time estimate and the shard partition: a run costs epochs x parameters x
-/// (4 x training rows + test rows) units. An epoch passes every training row forward and backward and evaluates it again
-/// (about four forward passes' work, each a multiply-add per parameter) and evaluates every test row once.
+/// The cost model shared by the dry run's time estimate and the shard partition: a run costs parameters x rows units,
+/// summed over its epochs. A plain epoch steps over every training row (forward and backward: about three forward passes'
+/// work, each a multiply-add per parameter), evaluates every training row again and every test row once: 4 x training
+/// rows + test rows. Remedies change that: re-sampling changes the rows stepped over (the monitor still evaluates the
+/// original rows), PCNGD's per-class backward passes cost about a fifth more per step, and cRT's second stage adds
+/// epochs that step only the output layer (a forward pass per row, no backward through the hidden layers).
 /// </summary>
 internal static class RunCost
 {
+    // Measured on W (benchmarks, README "Speed"): PCNGD +18-21% of a step.
+    private const double PerClassNormalisedStep = 1.2;
+
     /// <summary>A run's cost in units (the dry run multiplies by seconds per unit measured on the machine).</summary>
     public static double Units(PlannedRun run, ModelSpec model)
     {
         var test = run.Dataset.Splits[run.SplitIndex].Split.TestRows.Length;
-        var rows = 4.0 * (run.Target.MinorityCount + run.Target.MajorityCount) + test;
-        return (double)model.Epochs * Parameters(run.Dataset, model) * rows;
+        var minority = run.Target.MinorityCount;
+        var majority = run.Target.MajorityCount;
+        var train = (double)(minority + majority);
+        var remedy = run.Config.Remedy is { } text ? RemedyCatalog.Parse(text) : Remedy.None;
+        // Binary re-sampling balances the classes: over-sampling up to the majority, under-sampling down to the minority.
+        var stepped = remedy.In(RemedyRole.Data)?.Name switch
+        {
+            "ros" or "smote" => 2.0 * Math.Max(minority, majority),
+            "rus" => 2.0 * Math.Min(minority, majority),
+            _ => train,
+        };
+        var step = 3.0 * stepped * (remedy.Has("pcngd") ? PerClassNormalisedStep : 1.0);
+        var epoch = step + train + test;
+        var secondStage = remedy.Part("crt") is { } crt ? crt.Value("epochs") * (stepped + train + test) : 0.0;
+        return Parameters(run.Dataset, model) * (model.Epochs * epoch + secondStage);
     }
 
     /// <summary>The MLP's weights and biases on a dataset: its encoded features (one-hot nominal levels) -> hidden... -> classes.</summary>

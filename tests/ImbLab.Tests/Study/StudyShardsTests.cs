@@ -120,4 +120,34 @@ public sealed class StudyShardsTests(ITestOutputHelper output)
         Assert.Null(ShardSet.TryParse("x"));
         Assert.Equal("1,2,3/4", ShardSet.TryParse("1,3/4")!.Union(ShardSet.Of(new Shard(2, 4))).ToString());
     }
+
+    [Fact]
+    public void Given_remedies_When_costed_Then_resampling_pcngd_and_crt_change_the_cost_and_plain_runs_keep_theirs()
+    {
+        var plan = StudyPlan.Create(new StudySpec
+        {
+            Data = [Path.Combine(ReaderFixtures.KeelCorpus(), "pima", "pima.dat")],
+            Protocols = ["natural"],
+            Irs = [],
+            Seeds = 1,
+            Remedies = ["none", "ros", "rus", "smote", "pcngd", "crt:epochs=50", "focal"],
+            Model = new ModelSpec { Epochs = 100 },
+        });
+        var runs = plan.Runs.ToDictionary(r => Remedy.ShortOf(r.Config.Remedy ?? Remedy.NoneName));
+        var none = runs["none"];
+        // pima's training part: 214 positive (minority), 400 negative; 154 test rows; the default 3 x 64 MLP on 8 inputs.
+        Assert.Equal((214, 400, 154), (none.Target.MinorityCount, none.Target.MajorityCount, none.Dataset.Splits[none.SplitIndex].Split.TestRows.Length));
+        var parameters = RunCost.Parameters(none.Dataset, plan.Spec.Model);
+        double Units(string remedy) => RunCost.Units(runs[remedy], plan.Spec.Model) / parameters;
+
+        // A plain epoch: 3 x 614 stepped + 614 evaluated + 154 test = 2610 rows (the cost before remedies, so plain
+        // studies keep their shards). A loss remedy costs the same.
+        Assert.Equal(100 * 2610.0, Units("none"));
+        Assert.Equal(Units("none"), Units("focal"));
+        Assert.Equal(100 * (3 * 800.0 + 614 + 154), Units("ros"));   // over-sampled to 400 + 400
+        Assert.Equal(100 * (3 * 800.0 + 614 + 154), Units("smote"));
+        Assert.Equal(100 * (3 * 428.0 + 614 + 154), Units("rus"));   // under-sampled to 214 + 214
+        Assert.Equal(100 * (3 * 1.2 * 614 + 614 + 154), Units("pcngd"), 6);
+        Assert.Equal(100 * 2610.0 + 50 * (614 + 614 + 154), Units("crt:epochs=50"));
+    }
 }
