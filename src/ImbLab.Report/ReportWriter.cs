@@ -44,7 +44,7 @@ public static partial class ReportWriter
             }
             staged.WriteText(full, html);
             // A report written again (with fewer figures, or without --png) must not leave the last one's figures behind.
-            var written = figures.SelectMany(f => new[] { f.Name + ".svg", f.Name + ".png" }).ToHashSet(StringComparer.Ordinal);
+            var written = figures.SelectMany(f => f.Png is null ? new[] { f.Name + ".svg" } : [f.Name + ".svg", f.Name + ".png"]).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in Directory.EnumerateFiles(folder).Where(f => FigureFile().IsMatch(Path.GetFileName(f)) && !written.Contains(Path.GetFileName(f))).ToList())
                 File.Delete(stale);
             staged.Commit();
