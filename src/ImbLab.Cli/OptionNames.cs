@@ -45,6 +45,7 @@ internal static class OptionNames
         [Settings.Positive] = "--positive",
         [Settings.ScoreClass] = "--score-class",
         [Settings.Shard] = "--shard",
+        [Settings.Out] = "--out",
     };
 
     /// <summary>The option for a setting; a setting with no option (set in a study file only) keeps its field name.</summary>

@@ -50,6 +50,7 @@ public static partial class Settings
     public const string Positive = "positive";
     public const string ScoreClass = "score_class";
     public const string Shard = "shard";
+    public const string Out = "out";
 
     /// <summary>A setting named inside a message; rendered by <see cref="Render"/>.</summary>
     public static string Mention(string setting) => "{" + setting + "}";

@@ -135,14 +135,23 @@ public static class CompareWriter
         if (File.Exists(full)) throw new ImbLabException($"--out: {outDir} is a file; give a folder for the comparison (it writes {FileName} and its figures there)");
         var model = CompareModel.Build(Side("A", storeA, a), Side("B", storeB, b), cancellationToken);
         var (html, figures) = Render(model, cancellationToken);
-        Directory.CreateDirectory(full);
         var folder = Path.Combine(full, "compare-figures");
-        Directory.CreateDirectory(folder);
-        foreach (var stale in Directory.EnumerateFiles(folder, "*.svg").ToList()) File.Delete(stale);
-        var utf8 = new UTF8Encoding(false);
-        foreach (var f in figures) File.WriteAllText(Path.Combine(folder, f.Name + ".svg"), f.FileSvg, utf8);
         var path = Path.Combine(full, FileName);
-        File.WriteAllText(path, html, utf8);
+        // Staged and renamed at the end, as the report is (ReportWriter).
+        using var staged = new StagedFiles();
+        try
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var f in figures) staged.WriteText(Path.Combine(folder, f.Name + ".svg"), f.FileSvg);
+            staged.WriteText(path, html);
+            var written = figures.Select(f => f.Name + ".svg").ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in Directory.EnumerateFiles(folder, "*.svg").Where(f => !written.Contains(Path.GetFileName(f))).ToList()) File.Delete(stale);
+            staged.Commit();
+        }
+        catch (Exception e) when (OutputErrors.IsWriteFailure(e))
+        {
+            throw OutputErrors.Describe(full, $"the comparison {FileName}", e, $"{Settings.Mention(Settings.Out)} FOLDER");
+        }
         return new CompareResult(a.StudyId, b.StudyId, path, folder, figures.Count, model.Datasets, model.Findings.Count);
     }
 

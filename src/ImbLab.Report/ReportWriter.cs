@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using ImbLab.Core;
 using ImbLab.Core.Results;
@@ -33,16 +32,27 @@ public static partial class ReportWriter
         var model = ReportModel.Build(data, findings, options, cancellationToken);
         var (html, figures) = ReportRenderer.Render(model, cancellationToken);
         var folder = FiguresFolder(full);
-        Directory.CreateDirectory(folder);
-        // A report written again (with fewer figures, or without --png) must not leave the last one's figures behind.
-        foreach (var stale in Directory.EnumerateFiles(folder).Where(f => FigureFile().IsMatch(Path.GetFileName(f))).ToList()) File.Delete(stale);
-        var utf8 = new UTF8Encoding(false);
-        foreach (var f in figures)
+        // Staged and renamed at the end: a full disk or a read-only folder leaves the last report as it was, never half of a new one.
+        using var staged = new StagedFiles();
+        try
         {
-            File.WriteAllText(Path.Combine(folder, f.Name + ".svg"), f.Svg, utf8);
-            if (f.Png is { } png) File.WriteAllBytes(Path.Combine(folder, f.Name + ".png"), png);
+            Directory.CreateDirectory(folder);
+            foreach (var f in figures)
+            {
+                staged.WriteText(Path.Combine(folder, f.Name + ".svg"), f.Svg);
+                if (f.Png is { } png) staged.WriteBytes(Path.Combine(folder, f.Name + ".png"), png);
+            }
+            staged.WriteText(full, html);
+            // A report written again (with fewer figures, or without --png) must not leave the last one's figures behind.
+            var written = figures.SelectMany(f => f.Png is null ? new[] { f.Name + ".svg" } : [f.Name + ".svg", f.Name + ".png"]).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in Directory.EnumerateFiles(folder).Where(f => FigureFile().IsMatch(Path.GetFileName(f)) && !written.Contains(Path.GetFileName(f))).ToList())
+                File.Delete(stale);
+            staged.Commit();
         }
-        File.WriteAllText(full, html, utf8);
+        catch (Exception e) when (OutputErrors.IsWriteFailure(e))
+        {
+            throw OutputErrors.Describe(Path.GetDirectoryName(full) ?? full, $"the report {Path.GetFileName(full)}", e, $"{Settings.Mention(Settings.Out)} FILE");
+        }
         return new ReportResult(data.StudyId, full, folder, figures.Count, options.Png, new FileInfo(full).Length, model.Datasets.Count);
     }
 

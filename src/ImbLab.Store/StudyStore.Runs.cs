@@ -153,6 +153,34 @@ public sealed partial class StudyStore
         });
     }
 
+    /// <summary>
+    /// Gives up this process's runs in flight (their 'running' rows; records are only written when a run completes): a
+    /// study that failed lets the next process, or one already working on the same store, redo them at once instead of
+    /// waiting for its heartbeat to go stale. Best effort: on a full disk even the delete may fail, and then the rows
+    /// stay until <see cref="DeleteStaleRuns"/> finds their owner gone.
+    /// </summary>
+    public void ReleaseClaims()
+    {
+        lock (_gate)
+        {
+            if (_inFlight.Count == 0) return;
+            try
+            {
+                Guard(() =>
+                {
+                    using var tx = _connection.BeginTransaction();
+                    foreach (var run in InFlight(tx, "status = 'running' AND owner_token = $t", ("$t", Owner.Token))) DeleteRun(tx, run.RunId);
+                    tx.Commit();
+                });
+                _inFlight.Clear();
+            }
+            catch (Core.ImbLabException)
+            {
+                // Left for DeleteStaleRuns: this process is about to end with the failure it is reporting.
+            }
+        }
+    }
+
     /// <summary>Refreshes the heartbeat of this process's runs in flight (the timer calls it; tests may too).</summary>
     public void Heartbeat()
     {

@@ -73,13 +73,18 @@ public sealed partial class StudyStore : IDisposable
         {
             return Connect(path, full, create, readOnly, immutable: false, clock);
         }
-        catch (SqliteException e) when (readOnly && (e.SqliteErrorCode & 0xFF) is 8 or 14)
+        catch (SqliteException e) when (readOnly && ((e.SqliteErrorCode & 0xFF) is 8 or 14 || StoreErrors.DiskIsFull(full)))
         {
             // A WAL store is read through its -shm file, which a reader creates beside the store when it is missing; in a
-            // folder the user may not write that fails. With no unmerged -wal content the file alone is the whole store
-            // (a writer that closes merges its WAL into it), so it is read as immutable: no -shm, no locks.
+            // folder the user may not write, or on a full disk, that fails. With no unmerged -wal content the file alone is
+            // the whole store (a writer that closes merges its WAL into it), so it is read as immutable: no -shm, no locks.
             if (UnmergedWal(full))
-                throw new ImbLabException($"{path}: cannot read the store: its folder is read-only and its write-ahead log ({System.IO.Path.GetFileName(full)}-wal) holds changes not merged into it; copy the store and its -wal file to a folder you may write", e);
+            {
+                var wal = System.IO.Path.GetFileName(full) + "-wal";
+                throw new ImbLabException(StoreErrors.DiskIsFull(full)
+                    ? $"{path}: cannot read the store: the disk is full and its write-ahead log ({wal}) holds changes not merged into it; free some space (or copy the store and its -wal file to a disk with room) and run the command again"
+                    : $"{path}: cannot read the store: its folder is read-only and its write-ahead log ({wal}) holds changes not merged into it; copy the store and its -wal file to a folder you may write", e);
+            }
             try
             {
                 return Connect(path, full, create, readOnly, immutable: true, clock);
@@ -91,9 +96,15 @@ public sealed partial class StudyStore : IDisposable
         }
         catch (SqliteException e)
         {
-            throw StoreErrors.Describe(path, e);
+            throw StoreErrors.Describe(path, e, writing: !readOnly);
         }
     }
+
+    /// <summary>
+    /// Test seam: a page limit (PRAGMA max_page_count) for the writer connections of the store at a full path, so a test
+    /// can fill a store as a full disk would (SQLITE_FULL) without one. Empty outside tests.
+    /// </summary>
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> PageLimits = new(StringComparer.Ordinal);
 
     /// <summary>The connection string of a store connection (exposed so tests can see which way a store was opened).</summary>
     internal static string ConnectionString(string full, bool create, bool readOnly, bool immutable) => new SqliteConnectionStringBuilder
@@ -113,6 +124,7 @@ public sealed partial class StudyStore : IDisposable
             Execute(connection, readOnly
                 ? "PRAGMA busy_timeout=5000;"
                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            if (!readOnly && PageLimits.TryGetValue(full, out var pages)) Execute(connection, $"PRAGMA max_page_count={pages};");
             var store = new StudyStore(path, connection, clock, immutable);
             store.EnsureSchema(create, readOnly);
             return store;
@@ -261,11 +273,14 @@ public sealed partial class StudyStore : IDisposable
             r.GetInt32(6), r.GetInt32(7), Json<string[]>(r, 8, $"dataset {r.GetString(0)}", "class_names"),
             Json<int[]>(r, 9, $"dataset {r.GetString(0)}", "class_counts"), r.GetString(10)));
 
-    /// <summary>Streams the metrics of finished runs (all, or one run) in run, step, split order.</summary>
+    /// <summary>
+    /// Streams the metrics of finished and diverged runs (all, or one run) in run, step, split order; a diverged run's
+    /// end before its divergence. Not those of runs in flight.
+    /// </summary>
     public IEnumerable<(string RunId, MetricRecord Record)> Metrics(string? runId = null) => Stream("""
         SELECT m.run_id, m.step, m.epoch, m.split, m.class, m.metric, m.value
         FROM metrics m JOIN runs r ON r.run_id = m.run_id
-        WHERE r.status = 'finished' AND ($id IS NULL OR m.run_id = $id)
+        WHERE r.status IN ('finished', 'diverged') AND ($id IS NULL OR m.run_id = $id)
         ORDER BY r.rowid, m.rowid
         """,
         r => (r.GetString(0), new MetricRecord(r.GetInt32(1), r.GetDouble(2), r.GetString(3), IntOrNull(r, 4), r.GetString(5), DoubleOrNaN(r, 6))),

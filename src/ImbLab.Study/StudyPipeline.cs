@@ -94,7 +94,17 @@ public static class StudyPipeline
         var redone = store.DeleteStaleRuns(plan.StudyId);
         var finished = store.FinishedRunIds(plan.StudyId);
         var sink = new StoreSink(store);
-        return new StudyRunner(threads).Run(plan, sink, finished, redone, progress, cancellationToken, claims: sink);
+        try
+        {
+            return new StudyRunner(threads).Run(plan, sink, finished, redone, progress, cancellationToken, claims: sink);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failure (a full disk, a damaged store) ends this process: its runs in flight are free for the next one at once.
+            // An interrupted study keeps them, so the next run says how many interrupted runs it redid.
+            store.ReleaseClaims();
+            throw;
+        }
     }
 
     /// <summary>
@@ -134,19 +144,34 @@ public static class StudyPipeline
         }
     }
 
-    /// <summary>States the findings of a study already in a store (no retraining) and writes them into it.</summary>
-    public static (string StudyId, IReadOnlyList<FindingRow> Findings) StateFindings(string storePath, string? studyId)
+    /// <summary>
+    /// States the findings of a study already in a store (no retraining) and writes them into it. The study is read as
+    /// read commands read it, so a store that may not be written still gets its findings stated: then they are not saved,
+    /// and <c>NotSaved</c> says why (one line naming the store).
+    /// </summary>
+    public static (string StudyId, IReadOnlyList<FindingRow> Findings, string? NotSaved) StateFindings(string storePath, string? studyId) =>
+        StateFindings(storePath, studyId, () => StudyStore.Open(storePath, create: false));
+
+    /// <param name="openForWriting">How the store is opened to save the findings (tests open it read-only).</param>
+    internal static (string StudyId, IReadOnlyList<FindingRow> Findings, string? NotSaved) StateFindings(string storePath, string? studyId, Func<StudyStore> openForWriting)
     {
-        using var store = StudyStore.Open(storePath, create: false);
         IReadOnlyList<FindingRow> findings;
         string id;
-        using (var data = store.LoadStudy(studyId))
+        using (var data = StudyStore.Load(storePath, studyId))
         {
             id = data.StudyId;
             findings = FindingsEngine.Compute(data);
         }
-        store.ReplaceFindings(id, findings);
-        return (id, findings);
+        try
+        {
+            using var store = openForWriting();
+            store.ReplaceFindings(id, findings);
+            return (id, findings, null);
+        }
+        catch (StoreNotWritableException e)
+        {
+            return (id, findings, e.Message);
+        }
     }
 
     /// <summary>The store's description of a loaded dataset (whole-file shape and class counts).</summary>

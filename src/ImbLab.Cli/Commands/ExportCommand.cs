@@ -30,7 +30,8 @@ internal sealed class ExportSettings : CommandSettings
                  "study's verdicts; dynamics: per-sample learned epoch, forgetting, cartography, AUM; samples: per-sample " +
                  "p_true, margin, correct at every checkpoint (the largest); activations: recorded hidden activations (in " +
                  "the default only when recorded). Every run-level row carries the run keys (study_id, run_id, dataset, " +
-                 "protocol, level, requested_ir, seed, seed_index, split_repeat, split_fold). See docs/export.md.")]
+                 "protocol, level, remedy, requested_ir, seed, seed_index, split_repeat, split_fold, status). Diverged runs are " +
+                 "exported with what they recorded before their loss became non-finite (status 'diverged'). See docs/export.md.")]
     public string? Tables { get; init; }
 
     [CommandOption("--no-samples")]
@@ -104,7 +105,8 @@ internal static class DynamicsTable
         {
             var studies = context.Studies.ToDictionary(s => s.StudyId, StringComparer.Ordinal);
             var datasets = context.Datasets.ToList();
-            foreach (var run in context.Runs)
+            // Finished runs only: like the findings, the dynamics summarise whole trainings, and a diverged run stopped midway.
+            foreach (var run in context.FinishedRuns)
             {
                 // A one-run study: the analysis sees the run's metrics and reads its per-sample arrays from this store.
                 var metrics = context.Store.Metrics(run.RunId).Select(m => m.Record).ToList();

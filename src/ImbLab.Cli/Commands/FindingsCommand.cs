@@ -9,12 +9,17 @@ using Spectre.Console.Cli;
 
 namespace ImbLab.Cli.Commands;
 
-/// <summary>Tests the study's claims on a store, writes the findings into it, and prints them.</summary>
-internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudySettings>
+/// <summary>
+/// Tests the study's claims on a store, writes the findings into it, and prints them. On a store that may not be written
+/// (a read-only file, folder or file system) the findings are still stated and printed; one line on stderr says they
+/// were not saved, and the exit code is 0: the answer asked for was given.
+/// </summary>
+internal sealed class FindingsCommand(IAnsiConsole console, ErrorConsole errors) : Command<StoreStudySettings>
 {
     public override int Execute(CommandContext context, StoreStudySettings settings, CancellationToken cancellationToken)
     {
-        var (studyId, findings) = StudyPipeline.StateFindings(settings.Store, settings.Study);
+        var (studyId, findings, notSaved) = StudyPipeline.StateFindings(settings.Store, settings.Study);
+        if (notSaved is not null) errors.Console.MarkupLine($"[yellow]findings not saved:[/] {Markup.Escape(notSaved)}");
         if (settings.Json)
         {
             // Straight to the writer: the console would wrap long lines and break the JSON strings.
@@ -39,7 +44,7 @@ internal sealed class FindingsCommand(IAnsiConsole console) : Command<StoreStudy
             table.AddRow(Markup.Escape(f.Dataset), Markup.Escape(f.Remedy == "none" ? f.Protocol : $"{f.Protocol}, remedy {f.Remedy}"), Markup.Escape(f.Finding), $"[{colour}]{f.Verdict}[/]", Markup.Escape(f.Statement));
         }
         console.Write(table);
-        console.MarkupLine($"{findings.Count.ToString(CultureInfo.InvariantCulture)} findings written to the store's findings table");
+        console.MarkupLine($"{findings.Count.ToString(CultureInfo.InvariantCulture)} findings " + (notSaved is null ? "written to the store's findings table" : "stated (not saved: the store is read-only)"));
         return ImbLabApp.Ok;
     }
 

@@ -3,8 +3,9 @@ using ImbLab.Core.Results;
 namespace ImbLab.Store.Export;
 
 /// <summary>
-/// What every table of an export shares: the store, its finished runs, datasets and studies (read once), and the run
-/// keys written at the start of every run-level row, so no analysis has to merge a table with runs first.
+/// What every table of an export shares: the store, its finished and diverged runs, datasets and studies (read once), and
+/// the run keys written at the start of every run-level row, so no analysis has to merge a table with runs first. A
+/// diverged run's records are what it recorded before its loss became non-finite; its status is on every row.
 /// </summary>
 public sealed class ExportContext
 {
@@ -13,7 +14,7 @@ public sealed class ExportContext
     [
         new("study_id", ColumnType.Text), new("run_id", ColumnType.Text), new("dataset", ColumnType.Text), new("protocol", ColumnType.Text),
         new("level", ColumnType.Text), new("remedy", ColumnType.Text), new("requested_ir", ColumnType.Double), new("seed", ColumnType.Long), new("seed_index", ColumnType.Int),
-        new("split_repeat", ColumnType.Int), new("split_fold", ColumnType.Int),
+        new("split_repeat", ColumnType.Int), new("split_fold", ColumnType.Int), new("status", ColumnType.Text),
     ];
 
     private readonly Dictionary<string, DatasetRow> _datasets;
@@ -22,7 +23,7 @@ public sealed class ExportContext
     public ExportContext(StudyStore store)
     {
         Store = store;
-        Runs = store.Runs();
+        Runs = store.Runs(finishedOnly: false).Where(r => r.Status is "finished" or StudyStore.DivergedStatus).ToList();
         Studies = store.Studies();
         _datasets = store.Datasets().ToDictionary(d => d.DatasetId, StringComparer.Ordinal);
         _runs = Runs.ToDictionary(r => r.RunId, StringComparer.Ordinal);
@@ -30,8 +31,11 @@ public sealed class ExportContext
 
     public StudyStore Store { get; }
 
-    /// <summary>The finished runs of every study in the store, in the order they were begun.</summary>
+    /// <summary>The finished and diverged runs of every study in the store, in the order they were begun (runs in flight are left out).</summary>
     public IReadOnlyList<RunRow> Runs { get; }
+
+    /// <summary>The finished runs: what derived tables (the per-sample dynamics) are computed from, as findings are.</summary>
+    public IEnumerable<RunRow> FinishedRuns => Runs.Where(r => r.Status == "finished");
 
     public IReadOnlyList<StudyRow> Studies { get; }
 
@@ -63,6 +67,7 @@ public sealed class ExportContext
         w.Int(run.SeedIndex);
         w.Int(run.SplitRepeat);
         w.Int(run.SplitFold);
+        w.Text(run.Status);
     }
 
     /// <summary>The key columns followed by a table's own.</summary>

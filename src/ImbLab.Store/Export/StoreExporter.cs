@@ -91,35 +91,31 @@ public static class StoreExporter
     private static List<ExportedFile> Write(ExportContext context, ExportRequest request, CancellationToken cancellationToken)
     {
         var tables = Select(context, request);
-        Directory.CreateDirectory(request.Folder);
-        var written = new List<(ExportTable Table, string Temporary, string Final, long Rows)>();
+        using var staged = new StagedFiles();
+        var written = new List<(string Table, string Path, long Rows)>();
         try
         {
+            Directory.CreateDirectory(request.Folder);
             foreach (var table in tables)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var final = Path.Combine(request.Folder, FileName(table.Name, request));
-                var temporary = final + ".partial";
-                written.Add((table, temporary, final, 0));
+                var temporary = staged.Stage(final);
                 using var writer = request.Format == ExportFormat.Parquet
                     ? (RowWriter)new ParquetRowWriter(temporary, table.Columns, cancellationToken)
                     : new CsvRowWriter(temporary, table.Columns, Gzipped(table.Name, request), cancellationToken);
                 table.WriteRows(writer);
                 writer.Complete();
-                written[^1] = (table, temporary, final, writer.Rows);
+                written.Add((table.Name, final, writer.Rows));
             }
             cancellationToken.ThrowIfCancellationRequested();
+            staged.Commit();
         }
-        catch
+        catch (Exception e) when (OutputErrors.IsWriteFailure(e))
         {
-            foreach (var (_, temporary, _, _) in written) File.Delete(temporary);
-            throw;
+            throw OutputErrors.Describe(request.Folder, "the export", e, $"{Settings.Mention(Settings.Out)} FOLDER");
         }
-        return written.Select(f =>
-        {
-            File.Move(f.Temporary, f.Final, overwrite: true);
-            return new ExportedFile(f.Table.Name, f.Final, f.Rows, new FileInfo(f.Final).Length);
-        }).ToList();
+        return written.Select(f => new ExportedFile(f.Table, f.Path, f.Rows, new FileInfo(f.Path).Length)).ToList();
     }
 
     private static List<ExportTable> Select(ExportContext context, ExportRequest request)

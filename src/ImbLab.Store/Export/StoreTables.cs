@@ -14,7 +14,7 @@ internal static class StoreTables
     /// <summary>Fixed columns of the runs table; config fields of the same name are not repeated (same values).</summary>
     private static readonly ExportColumn[] RunColumns =
     [
-        new("dataset_id", ColumnType.Text), new("status", ColumnType.Text), new("minority_class", ColumnType.Int), new("minority_label", ColumnType.Text),
+        new("dataset_id", ColumnType.Text), new("minority_class", ColumnType.Int), new("minority_label", ColumnType.Text),
         new("majority_class", ColumnType.Int), new("majority_label", ColumnType.Text), new("train_minority", ColumnType.Int),
         new("train_majority", ColumnType.Int), new("test_minority", ColumnType.Int), new("test_majority", ColumnType.Int),
         new("train_counts", ColumnType.Text), new("test_counts", ColumnType.Text), new("realised_ir", ColumnType.Double),
@@ -35,7 +35,6 @@ internal static class StoreTables
                 var majority = r.MajorityClass;
                 context.WriteKeys(w, r);
                 w.Text(r.DatasetId);
-                w.Text(r.Status);
                 w.Int(r.MinorityClass);
                 w.Text(context.ClassLabel(r, r.MinorityClass));
                 w.Int(majority < 0 ? null : majority);

@@ -40,7 +40,7 @@ public sealed class CliTests : IDisposable
         var export = CliHarness.Run("export", Path.Combine(_dir, "imblab.db"), "--format", "csv", "--out", Path.Combine(_dir, "csv"));
         Assert.True(export.Exit == 0, export.Err);
         var metrics = File.ReadAllLines(Path.Combine(_dir, "csv", "metrics.csv"));
-        Assert.Equal("study_id,run_id,dataset,protocol,level,remedy,requested_ir,seed,seed_index,split_repeat,split_fold,step,epoch,split,class,class_label,role,metric,value", metrics[0]);
+        Assert.Equal("study_id,run_id,dataset,protocol,level,remedy,requested_ir,seed,seed_index,split_repeat,split_fold,status,step,epoch,split,class,class_label,role,metric,value", metrics[0]);
         Assert.Contains(metrics, l => l.Contains(",minority,recall,", StringComparison.Ordinal));
         var samples = ReadGzipLines(Path.Combine(_dir, "csv", "samples.csv.gz"));
         Assert.EndsWith(",split,step,epoch,sample,class,role,p_true,margin,correct", samples[0]);

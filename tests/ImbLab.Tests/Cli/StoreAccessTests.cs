@@ -66,6 +66,37 @@ public sealed class ReadOnlyStoreTests(SmallStudyFixture study) : IClassFixture<
         Assert.False(File.Exists(LockedStore + "-shm"));
     }
 
+    [SkippableFact]
+    public void Given_a_store_in_a_folder_nobody_may_write_When_findings_are_asked_for_Then_they_are_printed_and_one_line_says_they_were_not_saved()
+    {
+        Directory.CreateDirectory(Locked);
+        File.Copy(study.Store, LockedStore);
+        Lock();
+
+        var (exit, stdout, err) = CliHarness.Run("findings", LockedStore);
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("inconclusive", stdout);
+        Assert.Contains("findings stated (not saved: the store is read-only)", stdout);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"findings not saved: {LockedStore}: the store is read-only here", line);
+    }
+
+    [SkippableFact]
+    public void Given_a_store_in_a_folder_nobody_may_write_When_the_report_goes_to_its_default_place_Then_one_line_names_the_folder_and_the_option_to_write_elsewhere()
+    {
+        Directory.CreateDirectory(Locked);
+        File.Copy(study.Store, LockedStore);
+        Lock();
+
+        var (exit, _, err) = CliHarness.Run("report", LockedStore);
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: {Locked}: cannot write the report report.html: no permission to write in this folder; write it elsewhere with --out FILE", line);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Locked), f => !f.StartsWith(LockedStore, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Given_a_store_in_a_writable_folder_When_opened_for_reading_Then_it_is_read_normally_not_as_immutable()
     {

@@ -13,7 +13,7 @@ namespace ImbLab.Tests.Store.Export;
 public sealed class ExportTests(ExportFixture fixture) : IClassFixture<ExportFixture>
 {
     private static readonly string[] Keys =
-        ["study_id", "run_id", "dataset", "protocol", "level", "remedy", "requested_ir", "seed", "seed_index", "split_repeat", "split_fold"];
+        ["study_id", "run_id", "dataset", "protocol", "level", "remedy", "requested_ir", "seed", "seed_index", "split_repeat", "split_fold", "status"];
 
     private static string Inv(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
@@ -57,7 +57,7 @@ public sealed class ExportTests(ExportFixture fixture) : IClassFixture<ExportFix
                 var run = runs[row[1]];
                 Assert.Equal([run.StudyId, run.RunId, dataset.Name, run.Protocol, run.Level, run.Remedy, Inv(run.RequestedIr),
                     run.Seed.ToString(CultureInfo.InvariantCulture), run.SeedIndex.ToString(CultureInfo.InvariantCulture),
-                    run.SplitRepeat.ToString(CultureInfo.InvariantCulture), run.SplitFold.ToString(CultureInfo.InvariantCulture)], row.Take(Keys.Length));
+                    run.SplitRepeat.ToString(CultureInfo.InvariantCulture), run.SplitFold.ToString(CultureInfo.InvariantCulture), run.Status], row.Take(Keys.Length));
                 if (Array.IndexOf(table.Header, "role") is var role and >= 0)
                 {
                     var cls = row[table.Column("class")];
