@@ -13,12 +13,13 @@ internal static class ReportRenderer
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static (string Html, IReadOnlyList<Figure> Figures) Render(ReportModel model, CancellationToken cancellationToken = default)
+    /// <summary>The page and its figures; the same bytes whatever <paramref name="maxThreads"/> (-1: every core).</summary>
+    public static (string Html, IReadOnlyList<Figure> Figures) Render(ReportModel model, int maxThreads = -1, CancellationToken cancellationToken = default)
     {
         var models = model.Figures.ToList();
         var rendered = new RenderedFigure[models.Count];
         // Figures are independent plots: drawing them on every core is most of the speed-up of a big report.
-        Parallel.For(0, models.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, models.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxThreads }, i =>
         {
             var f = models[i];
             rendered[i] = FigureRender.Render($"{i.ToString("D4", Inv)}-{f.Slug}", f.Chart, f.Width, f.Height, $"f{i.ToString(Inv)}_", model.Options.Png);

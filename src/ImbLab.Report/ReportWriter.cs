@@ -31,7 +31,7 @@ public static partial class ReportWriter
         var full = Path.GetFullPath(htmlPath);
         if (Directory.Exists(full)) throw new ImbLabException($"-o: {htmlPath} is a folder; give the report's file name (e.g. {Path.Combine(htmlPath, DefaultFileName)})");
         var model = ReportModel.Build(data, findings, options, cancellationToken);
-        var (html, figures) = ReportRenderer.Render(model, cancellationToken);
+        var (html, figures) = ReportRenderer.Render(model, cancellationToken: cancellationToken);
         var folder = FiguresFolder(full);
         Directory.CreateDirectory(folder);
         // A report written again (with fewer figures, or without --png) must not leave the last one's figures behind.
