@@ -32,6 +32,13 @@ public static partial class ReportWriter
         if (Directory.Exists(full)) throw new ImbLabException($"-o: {htmlPath} is a folder; give the report's file name (e.g. {Path.Combine(htmlPath, DefaultFileName)})");
         var model = ReportModel.Build(data, findings, options, cancellationToken);
         var (html, figures) = ReportRenderer.Render(model, cancellationToken: cancellationToken);
+        var folder = WriteFiles(full, html, figures);
+        return new ReportResult(data.StudyId, full, folder, figures.Count, options.Png, new FileInfo(full).Length, model.Datasets.Count);
+    }
+
+    /// <summary>The page and its figures' files (the figures folder beside the page); returns the folder.</summary>
+    internal static string WriteFiles(string full, string html, IReadOnlyList<Figure> figures)
+    {
         var folder = FiguresFolder(full);
         Directory.CreateDirectory(folder);
         // A report written again (with fewer figures, or without --png) must not leave the last one's figures behind.
@@ -43,7 +50,7 @@ public static partial class ReportWriter
             if (f.Png is { } png) File.WriteAllBytes(Path.Combine(folder, f.Name + ".png"), png);
         }
         File.WriteAllText(full, html, utf8);
-        return new ReportResult(data.StudyId, full, folder, figures.Count, options.Png, new FileInfo(full).Length, model.Datasets.Count);
+        return folder;
     }
 
     [GeneratedRegex(@"^\d{4}-[a-z0-9_-]+\.(?:svg|png)$")]
