@@ -95,7 +95,18 @@ internal static class CurveFigures
         var chart = new LineChart($"{first.LevelLabel}, {first.ClassLabel(cls)}", x,
             metric == "loss" ? Scales.Linear(yLabel, Scales.Values(series)) : Scales.Bounded(yLabel, 0, 1, Scales.Values(series)), series);
         var caption = $"{first.LevelLabel}: the {first.ClassLabel(cls)} class's {metric} over the whole run under {string.Join(", ", members.Select(g => g.Protocol))} " +
-                      "(colour = protocol, solid = training part, dashed = test set), mean over runs";
+                      "(colour = protocol, solid = training part, dashed = test set), mean over runs" + Coinciding(members);
         return FigureModel.Of(slug, caption, chart);
+    }
+
+    /// <summary>
+    /// Protocols that trained on the same counts at this level (fixed-n and subsample-minority do at the highest IR):
+    /// their subsets are drawn alike, so their lines lie on each other and one seems missing unless the caption says so.
+    /// </summary>
+    private static string Coinciding(List<RunGroup> members)
+    {
+        var alike = members.GroupBy(g => string.Join(',', g.Runs.Select(r => string.Join('/', r.Run.TrainCounts))))
+            .Where(same => same.Count() > 1).Select(same => string.Join(" and ", same.Select(g => g.Protocol))).ToList();
+        return alike.Count == 0 ? "" : $"; {string.Join("; ", alike)} trained on the same class counts here, so their lines may lie on each other";
     }
 }
