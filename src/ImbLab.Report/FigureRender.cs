@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScottPlot;
+using SkiaSharp;
 
 namespace ImbLab.Report;
 
@@ -10,9 +11,9 @@ internal sealed record RenderedFigure(string Name, string InlineSvg, string File
 
 /// <summary>
 /// Turns a chart into SVG (and PNG). ScottPlot (through Skia's SVG canvas) writes 4-6 decimals, one x offset
-/// per glyph and document-global clip ids; a 44-dataset report inlines thousands of figures, so the inline copy is
-/// trimmed: coordinates rounded to 0.1 px, glyph offsets dropped (the browser lays text out itself), ids prefixed
-/// per figure so they cannot collide, whitespace between tags removed.
+/// per glyph and clip ids numbered across the whole process; a 44-dataset report inlines thousands of figures, so the inline copy is
+/// trimmed: coordinates rounded to 0.1 px, glyph offsets dropped (the browser lays text out itself), ids renumbered
+/// per figure so they cannot collide and do not depend on what was drawn before, whitespace between tags removed.
 /// </summary>
 internal static partial class FigureRender
 {
@@ -20,7 +21,7 @@ internal static partial class FigureRender
 
     public static RenderedFigure Render(string name, Chart chart, int width, int height, string idPrefix, bool png)
     {
-        var raw = Charts.Draw(chart, forSvg: true).GetSvgXml(width, height);
+        var raw = Svg(Charts.Draw(chart, forSvg: true), width, height);
         byte[]? bytes = null;
         if (png)
         {
@@ -31,6 +32,24 @@ internal static partial class FigureRender
         var lean = Lean(raw, idPrefix);
         var file = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + lean.Replace("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", StringComparison.Ordinal);
         return new RenderedFigure(name, lean, file, bytes);
+    }
+
+    /// <summary>
+    /// The plot as SVG text, the same as ScottPlot's <c>GetSvgXml</c> (FigureRenderTests compares them) at a third of
+    /// its cost. A plot's first render loops until its layout settles (tick labels size the padding, which sizes the
+    /// data area, which moves the ticks), so ScottPlot renders once beforehand to settle it, and only then onto the SVG
+    /// canvas, which keeps every pass; it settles the layout on a full raster image, whose pixels are then thrown away.
+    /// Here that pass draws on a canvas that draws nothing: the layout comes from measuring text, not from pixels.
+    /// </summary>
+    public static string Svg(Plot plot, int width, int height)
+    {
+        using (var layout = new SKNoDrawCanvas(width, height)) plot.Render(layout, width, height);
+        var clear = plot.RenderManager.ClearCanvasBeforeEachRender;
+        plot.RenderManager.ClearCanvasBeforeEachRender = false;
+        using var stream = new MemoryStream();
+        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream)) plot.Render(canvas, width, height);
+        plot.RenderManager.ClearCanvasBeforeEachRender = clear;
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
     /// <summary>Trims ScottPlot's SVG for inlining (see the class comment). Text content is left untouched.</summary>
@@ -49,8 +68,12 @@ internal static partial class FigureRender
             return $"{m.Groups[1].Value}=\"{RoundAll(m.Groups[2].Value, digits)}\"";
         });
         s = s.Replace(" stroke-miterlimit=\"4\"", "", StringComparison.Ordinal);
-        s = IdAttr().Replace(s, m => $"id=\"{idPrefix}{m.Groups[1].Value}\"");
-        s = s.Replace("url(#", "url(#" + idPrefix, StringComparison.Ordinal);
+        // Skia numbers clip paths from one counter for the whole process, so the same figure drawn after others, or on
+        // another thread, gets other numbers: renumbered here in order of appearance, the text depends on the figure alone.
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Renamed(string id) => ids.TryGetValue(id, out var renamed) ? renamed : ids[id] = idPrefix + ids.Count.ToString(CultureInfo.InvariantCulture);
+        s = IdAttr().Replace(s, m => $"id=\"{Renamed(m.Groups[1].Value)}\"");
+        s = UrlRef().Replace(s, m => $"url(#{Renamed(m.Groups[1].Value)})");
         s = TextBody().Replace(s, m => $">{m.Groups[1].Value}</text>");
         s = BetweenTags().Replace(s, "><");
         return MergeStrokes(s).Trim();
@@ -171,6 +194,9 @@ internal static partial class FigureRender
 
     [GeneratedRegex(@"\bid=""([^""]+)""")]
     private static partial Regex IdAttr();
+
+    [GeneratedRegex(@"url\(#([^)]+)\)")]
+    private static partial Regex UrlRef();
 
     [GeneratedRegex(@">\s+([^<]*?)\s*</text>")]
     private static partial Regex TextBody();

@@ -26,6 +26,10 @@ internal static class Palette
     public static Color ForRole(ClassRole role) => role == ClassRole.Minority ? Minority : Majority;
 
     public static Color ForSeries(int index) => Series[index % Series.Length];
+
+    /// <summary>Each protocol's colour, by its place among the distinct protocols: the sweeps and the curves that compare protocols agree.</summary>
+    public static IReadOnlyDictionary<string, Color> ForProtocols(IEnumerable<string> protocols) =>
+        protocols.Distinct().Select((p, k) => (p, k)).ToDictionary(t => t.p, t => ForSeries(t.k));
 }
 
 internal enum ClassRole

@@ -99,7 +99,7 @@ internal static class RemedyFigures
             {
                 var part = sets.Count == 1 ? slug : $"{slug}-r{c.ToString(CultureInfo.InvariantCulture)}";
                 var atTop = set.Select(r => groups.FirstOrDefault(g => g.Remedy == r && g.Level == top.Level)).OfType<RunGroup>().ToList();
-                panels.AddRange(new[] { "train", "test" }.Select(split => Overlay(atTop, set, split, $"{part}-{split}")).OfType<FigureModel>());
+                panels.AddRange(new[] { "train", "test" }.Select(split => Overlay(atTop, set, split, $"{part}-{split}", inputs.Metrics)).OfType<FigureModel>());
                 sweep.AddRange(Sweeps(groups, set, part));
             }
             if (panels.Count > 0) curves.Add(new FigureGroup($"{heading}, {top.LevelLabel}", new FigureGrid(panels)));
@@ -115,13 +115,16 @@ internal static class RemedyFigures
     /// The remedies each figure overlays: all of them when they fit, otherwise sets of <see cref="MaxOverlaid"/> in the study's
     /// order, each led by none (the reference every remedy is compared with) when the study has it.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<string>> Overlaid(IReadOnlyList<string> remedies)
+    public static IReadOnlyList<IReadOnlyList<string>> Overlaid(IReadOnlyList<string> remedies) => Overlaid(remedies, RemedyFindings.None, MaxOverlaid);
+
+    /// <summary>The items in sets of at most <paramref name="max"/>, in order, each led by <paramref name="reference"/> when it is among them.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Overlaid(IReadOnlyList<string> items, string reference, int max)
     {
-        if (remedies.Count <= MaxOverlaid) return [remedies];
-        var hasNone = remedies.Contains(RemedyFindings.None);
-        var others = remedies.Where(r => r != RemedyFindings.None).ToList();
-        var size = hasNone ? MaxOverlaid - 1 : MaxOverlaid;
-        return [.. others.Chunk(size).Select(chunk => (IReadOnlyList<string>)(hasNone ? [RemedyFindings.None, .. chunk] : [.. chunk]))];
+        if (items.Count <= max) return [items];
+        var hasReference = items.Contains(reference);
+        var others = items.Where(r => r != reference).ToList();
+        var size = hasReference ? max - 1 : max;
+        return [.. others.Chunk(size).Select(chunk => (IReadOnlyList<string>)(hasReference ? [reference, .. chunk] : [.. chunk]))];
     }
 
     /// <summary>A remedy's line style: its index in the study's remedies (none solid), cycling through the patterns; markers after the first cycle.</summary>
@@ -129,12 +132,12 @@ internal static class RemedyFigures
         (remedyIndex % Charts.Patterns.Length, remedyIndex >= Charts.Patterns.Length);
 
     /// <summary>Per-class recall on one split over the whole run, every remedy overlaid: the class's colour, the remedy's line style.</summary>
-    private static FigureModel? Overlay(IReadOnlyList<RunGroup> groups, IReadOnlyList<string> remedies, string split, string slug)
+    private static FigureModel? Overlay(IReadOnlyList<RunGroup> groups, IReadOnlyList<string> remedies, string split, string slug, Func<RunGroup, GroupMetrics> metricsOf)
     {
         var series = new List<LineSeries>();
         foreach (var g in groups)
         {
-            var metrics = new GroupMetrics(g);
+            var metrics = metricsOf(g);
             var (pattern, markers) = Style(remedies.ToList().IndexOf(g.Remedy));
             foreach (var c in g.Classes)
             {

@@ -93,6 +93,15 @@ internal sealed class ReportInputs
 
     public StudyData Data { get; }
 
+    private readonly Dictionary<RunGroup, GroupMetrics> _metrics = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>A group's metrics, indexed once however many figures draw them.</summary>
+    public GroupMetrics Metrics(RunGroup group)
+    {
+        if (!_metrics.TryGetValue(group, out var m)) _metrics[group] = m = new GroupMetrics(group);
+        return m;
+    }
+
     /// <summary>The conditions, by dataset name, protocol and IR.</summary>
     public IReadOnlyList<RunGroup> Groups { get; }
 

@@ -46,12 +46,13 @@ internal sealed record ProtocolCurves(string Protocol, string TabGroup, IReadOnl
 internal sealed record SweepSection(bool LogX, FigureGrid Grid);
 
 /// <summary>Everything shown for one dataset, in page order.</summary>
-internal sealed record DatasetSection(DatasetEntry Entry, IReadOnlyList<ProtocolCurves> Curves, SweepSection Sweeps,
+internal sealed record DatasetSection(DatasetEntry Entry, IReadOnlyList<ProtocolCurves> Curves, IReadOnlyList<FigureGroup> Compared, SweepSection Sweeps,
     IReadOnlyList<FigureGroup> Dynamics, IReadOnlyList<FigureGroup> Gradients, IReadOnlyList<FigureGroup> Representations)
 {
     /// <summary>Every grid of the section, in page order.</summary>
     public IEnumerable<FigureGrid> Grids =>
         Curves.SelectMany(c => c.Grids.Concat(c.Tabs.Select(t => t.Grid)))
+            .Concat(Compared.Select(g => g.Grid))
             .Append(Sweeps.Grid)
             .Concat(Dynamics.Concat(Gradients).Concat(Representations).Select(g => g.Grid));
 
@@ -114,7 +115,7 @@ internal sealed record ReportModel(ReportOptions Options, StudyOverview Study, I
             var slug = $"d{i.ToString(CultureInfo.InvariantCulture)}-{Slug(entry.Dataset.Name)}";
             // With remedies, the remedies section draws remedy x IR; here the sweeps stay one line per protocol, of plain training.
             var sweeps = groups.Any(g => g.Remedy == RemedyFindings.None) ? groups.Where(g => g.Remedy == RemedyFindings.None).ToList() : groups;
-            return new DatasetSection(entry, CurveFigures.Of(groups, entry.Anchor, slug), SweepFigures.Of(sweeps, measures, slug),
+            return new DatasetSection(entry, CurveFigures.Of(groups, inputs.Metrics, entry.Anchor, slug), CurveFigures.Compared(sweeps, inputs.Metrics, slug), SweepFigures.Of(sweeps, measures, slug),
                 DynamicsFigures.Of(groups, slug), ProbeFigures.Gradients(groups, slug), ProbeFigures.Representations(groups, slug));
         }).ToList();
         return new ReportModel(options, Overview(inputs), entries, sections, FindingGroups(findings), AcrossDatasets.Of(inputs, measures))

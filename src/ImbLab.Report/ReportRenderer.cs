@@ -13,12 +13,13 @@ internal static class ReportRenderer
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static (string Html, IReadOnlyList<Figure> Figures) Render(ReportModel model, CancellationToken cancellationToken = default)
+    /// <summary>The page and its figures; the same bytes whatever <paramref name="maxThreads"/> (-1: every core).</summary>
+    public static (string Html, IReadOnlyList<Figure> Figures) Render(ReportModel model, int maxThreads = -1, CancellationToken cancellationToken = default)
     {
         var models = model.Figures.ToList();
         var rendered = new RenderedFigure[models.Count];
         // Figures are independent plots: drawing them on every core is most of the speed-up of a big report.
-        Parallel.For(0, models.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, models.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxThreads }, i =>
         {
             var f = models[i];
             rendered[i] = FigureRender.Render($"{i.ToString("D4", Inv)}-{f.Slug}", f.Chart, f.Width, f.Height, $"f{i.ToString(Inv)}_", model.Options.Png);
@@ -222,6 +223,13 @@ internal static class ReportRenderer
                 ReportPage.Tabs(html, protocol.TabGroup, protocol.Tabs.Select(t => (t.Label, string.Concat(t.Grid.Figures.Select(figure)), t.Grid.Columns)).ToList());
             }
 
+            if (s.Compared.Count > 0)
+            {
+                html.Append("<h3>Protocols compared</h3><p class=\"caption\">At each imbalance level that two or more protocols ran, each class's recall and loss under every protocol in one panel: ")
+                    .Append("colour = protocol (as in the sweeps below), solid = training part, dashed = test set; mean over runs, bands left out so the lines stay readable. ")
+                    .Append($"At most {N(CurveFigures.MaxProtocolsOverlaid)} protocols share a panel, each set led by {E(CurveFigures.ReferenceProtocol)} when the study ran it.</p>");
+                Groups(s.Compared);
+            }
             html.Append("<h3>Imbalance sweeps</h3><p class=\"caption\">At the end of training, mean and min-max band over runs, against the requested IR")
                 .Append(s.Sweeps.LogX ? " (log axis)" : "").Append(", one line per protocol. Onset = the first epoch from which the minority's training recall stays ≥ 0.5 (runs that never get there are left out of the mean).</p>");
             Grid(s.Sweeps.Grid);

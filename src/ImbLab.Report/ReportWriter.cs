@@ -30,7 +30,14 @@ public static partial class ReportWriter
         var full = Path.GetFullPath(htmlPath);
         if (Directory.Exists(full)) throw new ImbLabException($"-o: {htmlPath} is a folder; give the report's file name (e.g. {Path.Combine(htmlPath, DefaultFileName)})");
         var model = ReportModel.Build(data, findings, options, cancellationToken);
-        var (html, figures) = ReportRenderer.Render(model, cancellationToken);
+        var (html, figures) = ReportRenderer.Render(model, cancellationToken: cancellationToken);
+        var folder = WriteFiles(full, html, figures);
+        return new ReportResult(data.StudyId, full, folder, figures.Count, options.Png, new FileInfo(full).Length, model.Datasets.Count);
+    }
+
+    /// <summary>The page and its figures' files (the figures folder beside the page); returns the folder.</summary>
+    internal static string WriteFiles(string full, string html, IReadOnlyList<Figure> figures)
+    {
         var folder = FiguresFolder(full);
         // Staged and renamed at the end: a full disk or a read-only folder leaves the last report as it was, never half of a new one.
         using var staged = new StagedFiles();
@@ -53,7 +60,7 @@ public static partial class ReportWriter
         {
             throw OutputErrors.Describe(Path.GetDirectoryName(full) ?? full, $"the report {Path.GetFileName(full)}", e, $"{Settings.Mention(Settings.Out)} FILE");
         }
-        return new ReportResult(data.StudyId, full, folder, figures.Count, options.Png, new FileInfo(full).Length, model.Datasets.Count);
+        return folder;
     }
 
     [GeneratedRegex(@"^\d{4}-[a-z0-9_-]+\.(?:svg|png)$")]

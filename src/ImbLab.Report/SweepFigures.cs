@@ -58,10 +58,11 @@ internal static class SweepFigures
         var logX = groups.All(g => g.Ir > 0) && groups.Select(g => g.Ir).Distinct().Count() > 1;
         var xLabel = logX ? "imbalance ratio (majority/minority, log scale)" : "imbalance ratio (majority/minority)";
         var figures = new List<FigureModel>();
+        var colours = Palette.ForProtocols(groups.Select(g => g.Protocol));
         foreach (var (name, title, yLabel, keys) in Figures)
         {
-            var series = groups.GroupBy(g => g.Protocol).SelectMany((p, k) => keys.Select(key => new LineSeries(
-                keys.Length == 1 ? p.Key : $"{p.Key} {(key.StartsWith("test", StringComparison.Ordinal) ? "test" : "train")}", Palette.ForSeries(k), key.StartsWith("test", StringComparison.Ordinal),
+            var series = groups.GroupBy(g => g.Protocol).SelectMany(p => keys.Select(key => new LineSeries(
+                keys.Length == 1 ? p.Key : $"{p.Key} {(key.StartsWith("test", StringComparison.Ordinal) ? "test" : "train")}", colours[p.Key], key.StartsWith("test", StringComparison.Ordinal),
                 p.Select(g => g.Ir).ToArray(), p.Select(g => measures[g].Measures[key].Mean).ToArray(),
                 p.Select(g => measures[g].Measures[key].Low).ToArray(), p.Select(g => measures[g].Measures[key].High).ToArray(), Markers: true))).ToList();
             series = series.Where(s => s.Y.Any(double.IsFinite)).ToList();

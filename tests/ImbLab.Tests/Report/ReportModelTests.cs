@@ -128,6 +128,56 @@ public sealed class ReportModelTests : IDisposable
     }
 
     [Fact]
+    public void Given_a_two_protocol_study_When_modelled_Then_a_learning_curve_panel_holds_the_curves_of_both_protocols()
+    {
+        var model = Model(DefaultShape with { Protocols = ["fixed-n", "subsample-minority"] });
+        Assert.Contains(model.Figures, f => f.Chart is LineChart { X.Scale: AxisScale.SymLog } curves
+            && curves.Series.Any(s => s.Label.StartsWith("fixed-n ", StringComparison.Ordinal))
+            && curves.Series.Any(s => s.Label.StartsWith("subsample-minority ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Given_two_protocols_at_the_same_levels_When_modelled_Then_one_panel_per_level_and_class_overlays_both_protocols_in_their_sweep_colours()
+    {
+        string[] protocols = ["fixed-n", "subsample-minority"];
+        var model = Model(DefaultShape with { Protocols = protocols });
+        var section = Assert.Single(model.Sections);
+        Assert.Equal(["IR 1: fixed-n, subsample-minority", "IR 10: fixed-n, subsample-minority", "IR 50: fixed-n, subsample-minority", "IR 100: fixed-n, subsample-minority"],
+            section.Compared.Select(g => g.Heading));
+        var ir10 = section.Compared[1].Grid.Figures;
+        Assert.Equal(["recall-minority", "recall-majority", "loss-minority", "loss-majority"], ir10.Select(f => string.Join('-', f.Slug.Split('-')[^2..])));
+        var recall = (LineChart)ir10[0].Chart;
+        Assert.Equal("IR 10, minority", recall.Title);
+        Assert.Equal(["fixed-n train", "fixed-n test", "subsample-minority train", "subsample-minority test"], recall.Series.Select(s => s.Label));
+        Assert.Equal([false, true, false, true], recall.Series.Select(s => s.Dashed));
+        // colour = protocol, the colour the protocol has in the sweeps of the same section
+        var sweep = (LineChart)section.Sweeps.Grid.Figures.Single(f => f.Slug.EndsWith("-sweep-gap", StringComparison.Ordinal)).Chart;
+        foreach (var p in protocols)
+            Assert.All(recall.Series.Where(s => s.Label.StartsWith(p + " ", StringComparison.Ordinal)), s => Assert.Equal(sweep.Series.Single(x => x.Label == p).Color, s.Color));
+        Assert.NotEqual(recall.Series[0].Color, recall.Series[2].Color);
+        Assert.True(FigureChecks.Problems(model) is [], string.Join("\n", FigureChecks.Problems(model).Take(20)));
+    }
+
+    [Fact]
+    public void Given_four_protocols_at_one_level_When_modelled_Then_they_are_overlaid_three_at_most_each_set_led_by_subsample_minority()
+    {
+        var model = Model(new FabricatedStore.Shape(1, [10], 2, 20, ["fixed-majority", "fixed-minority", "fixed-n", "subsample-minority"]));
+        var compared = Assert.Single(Assert.Single(model.Sections).Compared);
+        var sets = compared.Grid.Figures.Where(f => f.Slug.EndsWith("-recall-minority", StringComparison.Ordinal))
+            .Select(f => ((LineChart)f.Chart).Series.Where(s => !s.Dashed).Select(s => s.Label[..^" train".Length]).ToList()).ToList();
+        Assert.Equal([["subsample-minority", "fixed-majority", "fixed-minority"], ["subsample-minority", "fixed-n"]], sets);
+        Assert.Equal(0, compared.Grid.Figures.Count % compared.Grid.Columns);
+        var problems = compared.Grid.Figures.SelectMany(f => FigureChecks.Problems(f).Select(p => $"{f.Slug}: {p}")).ToList();
+        Assert.True(problems is [], string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Given_one_protocol_When_modelled_Then_there_is_nothing_to_compare()
+    {
+        Assert.Empty(Assert.Single(Model(DefaultShape).Sections).Compared);
+    }
+
+    [Fact]
     public void Given_findings_with_a_controls_row_When_modelled_Then_they_are_grouped_by_dataset_with_the_controls_in_their_findings_row()
     {
         var model = Model(DefaultShape);
