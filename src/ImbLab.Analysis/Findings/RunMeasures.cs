@@ -114,8 +114,10 @@ public static class RunMeasures
             return s.Labels.Select((y, i) => y == min ? p[i] : 1.0 - p[i]).ToArray();
         }
         var trainP = PMin(train);
-        var threshold = BestThreshold(trainP, train.Labels, min);
         var testP = PMin(test);
+        // A probability that is not a number (a network whose outputs overflowed) has no place on a threshold scale.
+        if (trainP.Any(double.IsNaN) || testP.Any(double.IsNaN)) return null;
+        var threshold = BestThreshold(trainP, train.Labels, min);
         var testMin = Enumerable.Range(0, test.Labels.Length).Where(i => test.Labels[i] == min).ToArray();
         if (testMin.Length == 0) return null;
         var priorMin = (double)v.Run.TrainCounts[min] / v.Run.TrainCounts.Sum();
@@ -132,6 +134,8 @@ public static class RunMeasures
     /// <summary>The threshold t on p(minority) (predict minority iff p ≥ t) maximising balanced accuracy; ties: the highest t.</summary>
     public static double BestThreshold(double[] pMin, int[] labels, int min)
     {
+        // NaN equals nothing, not even itself: the tie loop below would never move past it.
+        if (pMin.Any(double.IsNaN)) throw new ArgumentException("a probability is NaN", nameof(pMin));
         var positives = labels.Count(y => y == min);
         var negatives = labels.Length - positives;
         if (positives == 0 || negatives == 0) return 0.5;

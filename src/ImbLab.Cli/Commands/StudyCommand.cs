@@ -158,7 +158,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     public static void WriteDiverged(IAnsiConsole console, IReadOnlyList<ImbLab.Store.DivergedRun> runs)
     {
         if (runs.Count == 0) return;
-        console.MarkupLine($"[yellow]{runs.Count} diverged run(s)[/] (the training loss became non-finite; stored with status 'diverged', left out of the table and the findings):");
+        console.MarkupLine($"[yellow]{runs.Count} diverged run(s)[/] (the training loss or the network's outputs became non-finite; stored with status 'diverged', left out of the table and the findings):");
         var table = new Table().Border(TableBorder.Simple);
         foreach (var h in new[] { "dataset", "protocol", "level", "remedy", "seed", "diverged at epoch", "step" }) table.AddColumn(h);
         foreach (var r in runs)

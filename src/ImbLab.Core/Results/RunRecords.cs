@@ -43,7 +43,7 @@ public sealed class RunRecords
     public Divergence? Diverged { get; set; }
 }
 
-/// <summary>Where a run's batch loss became non-finite: updates done before that batch, and its 1-based epoch.</summary>
+/// <summary>Where a run diverged: its batch loss became non-finite (updates done before that batch), or its outputs at a checkpoint did (updates done before the checkpoint); and the 1-based epoch of the update.</summary>
 public sealed record Divergence(int Step, int Epoch);
 
 /// <summary>

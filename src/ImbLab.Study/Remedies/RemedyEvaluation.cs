@@ -153,6 +153,8 @@ internal sealed class RemedyEvaluation
             score[r] = (double)z[minority] - z[best];
             support[labels[r]]++;
         }
+        // Non-finite outputs: the monitor stores the run as diverged at this checkpoint; the scores order nothing.
+        if (score.Any(double.IsNaN)) return 0;
         var present = support.Count(s => s > 0);
         var order = Enumerable.Range(0, n).OrderBy(r => score[r]).ToArray();
 

@@ -81,6 +81,14 @@ internal sealed class RunMonitor : ITrainingObserver, IDivergenceObserver, IStop
         var trainPredicted = _gradients is not null && _gradients.Record(checkpoint, model, train.Data, train.Logits);
         Evaluate(train, checkpoint, model, predict: !trainPredicted);
         Evaluate(_sets[1], checkpoint, model, predict: true);
+        if (_validation is not null) _remedy!.ValidationLogits.CopyTo(_validation.Logits);
+        // The training loss can stay finite while the last update sent the weights past what a float holds: the outputs
+        // are then not numbers, and every metric of this checkpoint with them. The run diverged with that update.
+        if (_sets.Any(set => !AllFinite(set.Logits) || !AllFinite(set.Loss)))
+        {
+            DivergedAt(checkpoint);
+            return;
+        }
         if (_validation is not null) RecordValidation(checkpoint);
         _representations?.Record(checkpoint, model);
         if (checkpoint.IsEpochEnd && checkpoint.Step > 0) _onEpoch?.Invoke();
@@ -118,9 +126,8 @@ internal sealed class RunMonitor : ITrainingObserver, IDivergenceObserver, IStop
     private void RecordValidation(in Checkpoint checkpoint)
     {
         var set = _validation!;
-        _remedy!.ValidationLogits.CopyTo(set.Logits);
         var metrics = Record(set, checkpoint);
-        if (_remedy.Thresholds)
+        if (_remedy!.Thresholds)
             Records.Metrics.Add(new MetricRecord(checkpoint.Step, checkpoint.EpochPosition, set.Name, null, MetricNames.ThresholdOffset, _remedy.ThresholdOffset));
         // Strictly better only: on a tie the earlier epoch stays the best.
         if (_remedy.Patience is not null && checkpoint.IsEpochEnd && checkpoint.Step > 0 && metrics.BalancedAccuracy > _bestValidation)
@@ -134,10 +141,29 @@ internal sealed class RunMonitor : ITrainingObserver, IDivergenceObserver, IStop
     /// <summary>The run ends here; what was recorded at earlier checkpoints is kept and stored with it.</summary>
     public void OnDiverged(int step, int epoch, double loss)
     {
+        if (_finished) return;
         _finished = true;
         _clock.Stop();
         Records.Diverged = new Divergence(step, epoch);
         _onFinished(this);
+    }
+
+    /// <summary>
+    /// Outputs that are not finite at this checkpoint: the run diverged with the update before it (step S means the
+    /// weights after S updates, as the engine counts a diverging step), in the epoch that update belonged to. What this
+    /// checkpoint recorded is dropped; earlier checkpoints are kept.
+    /// </summary>
+    private void DivergedAt(in Checkpoint checkpoint)
+    {
+        KeepUpTo(checkpoint.Step - 1);
+        OnDiverged(checkpoint.Step, checkpoint.IsEpochEnd ? checkpoint.Epoch : checkpoint.Epoch + 1, double.NaN);
+    }
+
+    private static bool AllFinite<T>(T[] values) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (var v in values)
+            if (!T.IsFinite(v)) return false;
+        return true;
     }
 
     private void Evaluate(EvaluationSet set, in Checkpoint checkpoint, Mlp model, bool predict)

@@ -46,4 +46,36 @@ public sealed class DivergenceTests : IDisposable
         Assert.Equal(0, doc.RootElement.GetProperty("outcome").GetProperty("runs_done").GetInt32());
         Assert.Equal(4, doc.RootElement.GetProperty("diverged").GetArrayLength());
     }
+    /// <summary>
+    /// SGD at lr 100 for 4 epochs: one run's last update sends the weights so far that the final evaluation's outputs are
+    /// not numbers while every batch loss it saw was finite. It used to be stored as finished with NaN losses, and the
+    /// findings looped forever on its NaN probabilities (a tie loop that NaN never ends).
+    /// </summary>
+    [Fact]
+    public async Task Given_an_update_whose_outputs_overflow_after_the_last_batch_loss_When_studied_Then_the_run_is_diverged_there_and_findings_end()
+    {
+        string[] study = ["study", "--data", "synthetic:rows=400,d=4", "--ir", "1,4", "--seeds", "3", "--epochs", "4", "--batch-size", "64",
+            "--hidden", "8", "--optimizer", "sgd", "--lr", "100", "--no-report", "--out", _dir];
+        // A bound on the wait, so that a loop that never ends fails the test instead of hanging the suite.
+        var (exit, stdout, stderr) = await Task.Run(() => CliHarness.Run(study)).WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.True(exit == 0, stderr + stdout);
+        var db = Path.Combine(_dir, "imblab.db");
+        using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        sqlite.Open();
+        using var cmd = sqlite.CreateCommand();
+        // No finished run holds a loss that is not a number (stored as NULL) or infinite.
+        cmd.CommandText = """
+            SELECT count(*) FROM metrics m JOIN runs r ON r.run_id = m.run_id
+            WHERE r.status = 'finished' AND m.metric = 'loss' AND (m.value IS NULL OR abs(m.value) > 1e308)
+            """;
+        Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
+        // The run whose outputs overflowed at its final checkpoint (step 16, the end of epoch 4) diverged there, and its
+        // records end before it.
+        cmd.CommandText = "SELECT run_id FROM runs WHERE status = 'diverged' AND diverged_step = 16 AND diverged_epoch = 4";
+        var overflowed = (string?)cmd.ExecuteScalar();
+        Assert.NotNull(overflowed);
+        cmd.CommandText = $"SELECT max(step) FROM metrics WHERE run_id = '{overflowed}'";
+        Assert.True((long)cmd.ExecuteScalar()! < 16);
+    }
 }

@@ -53,4 +53,13 @@ public sealed class ThresholdTests : IDisposable
         Assert.Equal(0.7, RunMeasures.BestThreshold([0.7, 0.7, 0.2, 0.1], [1, 1, 0, 0], 1), 12);
         Assert.Equal(0.5, RunMeasures.BestThreshold([0.7, 0.7, 0.5, 0.1], [1, 0, 1, 0], 1), 12);
     }
+
+    [Fact]
+    public async Task Given_a_NaN_probability_When_the_best_threshold_is_sought_Then_it_is_refused_rather_than_looped_on()
+    {
+        // NaN == NaN is false: the tie loop used to spin on it forever (findings of a run whose outputs overflowed).
+        var error = await Task.Run(() => Record.Exception(() => RunMeasures.BestThreshold([0.7, double.NaN, 0.2], [1, 1, 0], 1)))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsType<ArgumentException>(error);
+    }
 }

@@ -167,4 +167,13 @@ public sealed class RemedyEvaluationTests : IDisposable
         // At the chosen offset the validation split is at least as balanced as with the plain decision (offset 0 is a candidate region).
         Assert.All(run.Metrics.Where(m => m.Split == Splits.Validation && m.Metric == MetricNames.BalancedAccuracy), m => Assert.InRange(m.Value, 0.5, 1));
     }
+
+    [Fact]
+    public async Task Given_logits_that_are_not_numbers_When_the_offset_is_sought_Then_it_is_zero_rather_than_looped_on()
+    {
+        // A network whose outputs overflowed (the monitor stores its run as diverged at that checkpoint).
+        var offset = await Task.Run(() => RemedyEvaluation.BestOffset([float.PositiveInfinity, float.PositiveInfinity, 1f, 2f], [0, 1], 2, minority: 1))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, offset);
+    }
 }
