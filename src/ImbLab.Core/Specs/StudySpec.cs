@@ -107,8 +107,6 @@ public sealed record StudySpec
 {
     public const string SyntheticDefault = "synthetic";
 
-    // Name and data first: "data" is a private field (below), and the serializer lists non-public members after public ones.
-    [JsonPropertyOrder(-1)]
     public string Name { get; init; } = "study";
 
     /// <summary>Files or folders (a folder runs every dataset in it), or "synthetic[:key=value,...]".</summary>
@@ -118,11 +116,10 @@ public sealed record StudySpec
     /// <summary>
     /// "data" as a study file and the stored spec hold it: each entry a plain string, or <c>{"path": ..., "irs": [...]}</c>
     /// when <see cref="DataIrs"/> has irs for it. Declared here so "data" keeps its place in the JSON: a spec without
-    /// per-dataset irs is the same text, and the same id, as before they existed (the order attribute keeps it second).
+    /// per-dataset irs is the same text, and the same id, as before they existed.
     /// </summary>
     [JsonInclude]
     [JsonPropertyName("data")]
-    [JsonPropertyOrder(-1)]
     private IReadOnlyList<DataEntry>? DataField
     {
         get => Data?.Select(path => new DataEntry(path, path is not null && DataIrs.TryGetValue(path, out var irs) ? irs : null)).ToList();
@@ -196,7 +193,7 @@ public sealed record StudySpec
         {
             var first = DataIrs.Keys.Select(k => Data.ToList().IndexOf(k)).Min();
             problems.Add($"data[{first}].irs: {IrText(DataIrs[Data[first]])} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] " +
-                         "read no imbalance ratio; accepted: no irs on data entries, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
+                         "read no imbalance ratio; accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
         }
         return problems;
     }

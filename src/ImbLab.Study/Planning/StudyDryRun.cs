@@ -96,8 +96,8 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
             return new DryRunDataset(d.Name, d.Source.Display, d.Whole.Rows, d.Whole.ClassNames, counts, counts.ImbalanceRatio(), RunCost.Features(d),
                 RunCost.Parameters(d, spec.Model), d.Splits.Count)
             {
-                Irs = readsIrs ? plan.DatasetIrs[i] : null,
-                OwnIrs = readsIrs && !ReferenceEquals(plan.DatasetIrs[i], plan.Spec.Irs),
+                Irs = readsIrs ? plan.Spec.IrsFor(plan.DatasetEntries[i]) : null,
+                OwnIrs = readsIrs && plan.Spec.DataIrs.ContainsKey(plan.DatasetEntries[i]),
                 SubsampleMinority = SubsampleMinorityRange(d),
             };
         }).ToList();

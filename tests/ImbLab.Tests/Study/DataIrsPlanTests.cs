@@ -35,7 +35,8 @@ public sealed class DataIrsPlanTests
             Assert.Equal(["ir=3", "ir=6"], Levels(B, protocol));
         }
         Assert.Equal(2 * 2 * (3 + 2), plan.Runs.Count);
-        Assert.Equal([[2.0, 4, 8], [3.0, 6]], plan.DatasetIrs);
+        Assert.Equal([A, B], plan.DatasetEntries);
+        Assert.Equal([[2.0, 4, 8], [3.0, 6]], plan.DatasetEntries.Select(plan.Spec.IrsFor));
     }
 
     [Fact]
@@ -90,8 +91,9 @@ public sealed class DataIrsPlanTests
 
         Assert.Empty(infeasible);
         Assert.Equal(file.Data.Count, plan.Datasets.Count);
-        foreach (var (dataset, irs) in plan.Datasets.Zip(plan.DatasetIrs))
+        foreach (var (dataset, entry) in plan.Datasets.Zip(plan.DatasetEntries))
         {
+            var irs = spec.DataIrs[entry];
             Assert.True(irs.Count >= 3, $"{dataset.Name}: {irs.Count} levels");
             foreach (var protocol in file.Protocols)
                 Assert.Equal(irs.Count * file.Seeds, plan.Runs.Count(r => r.Dataset == dataset && r.Config.Protocol == protocol));
