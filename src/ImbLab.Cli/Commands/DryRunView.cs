@@ -28,14 +28,15 @@ internal static class DryRunView
                 F(d.ImbalanceRatio, 2), I(d.Features), I(d.Parameters), I(d.Splits));
         console.Write(datasets);
 
-        // What subsample-minority can reach on each dataset, so that irs can be written that every dataset can serve.
+        // What subsample-minority can reach on each dataset, so that irs can be written that every dataset can serve. The
+        // lower end is shown as the least IR of three decimals above it: every IR shown is feasible, and 1.865 reads better than 1.86480.
         var ratios = new Table().Border(TableBorder.Simple).Title("imbalance ratios per dataset (training parts, fewest rows over the splits)");
         foreach (var h in new[] { "dataset", "train min/maj", "subsample-minority reaches", "irs planned" })
             ratios.AddColumn(new TableColumn(h).RightAligned());
         foreach (var d in plan.Datasets)
             ratios.AddRow(Markup.Escape(d.Name),
                 d.SubsampleMinority is { } r ? $"{I(r.TrainMinority)}/{I(r.TrainMajority)}" : "-",
-                d.SubsampleMinority is { } range ? $"{Num(range.Above)} < IR <= {Num(range.AtMost)}" : $"- ({I(d.Classes.Count)} classes)",
+                d.SubsampleMinority is { } range ? $"{Num(Math.Floor(range.Above * 1000 + 1) / 1000)} <= IR <= {Num(range.AtMost)}" : $"- ({I(d.Classes.Count)} classes)",
                 d.Irs is null ? "- (no protocol reads irs)" : string.Join(", ", d.Irs.Select(Num)) + (d.OwnIrs ? " (its own)" : ""));
         console.Write(ratios);
         var levels = plan.Datasets.Any(d => d.OwnIrs) ? "per dataset (irs planned, above)" : string.Join(", ", plan.Levels);

@@ -141,8 +141,8 @@ public sealed record StudySpec
 
     /// <summary>
     /// Per-dataset imbalance ratios: for a data entry (its text as in <see cref="Data"/>), the irs that replace
-    /// <see cref="Irs"/> for the datasets it names (every dataset of a folder), for every protocol that reads irs. Only
-    /// a study file sets them; empty for a study without them.
+    /// <see cref="Irs"/> for the datasets it names (every dataset of a folder), for every protocol that reads irs. A study
+    /// file gives them as data entries with irs (the command line has no option for them); empty for a study without them.
     /// </summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, IReadOnlyList<double>> DataIrs { get; init; } = NoDataIrs;
@@ -181,20 +181,18 @@ public sealed record StudySpec
     {
         var problems = new List<string>();
         if (DataIrs.Count == 0 || Data is null) return problems;
-        foreach (var (entry, irs) in DataIrs.OrderBy(e => e.Key, StringComparer.Ordinal))
+        var data = Data.ToList();
+        foreach (var entry in DataIrs.Keys.Where(k => !data.Contains(k)).Order(StringComparer.Ordinal))
+            problems.Add($"data ({entry}): irs given for an entry that is not in data; accepted: irs on entries of data only");
+        var withIrs = Enumerable.Range(0, data.Count).Where(i => data[i] is not null && DataIrs.ContainsKey(data[i])).ToList();
+        foreach (var i in withIrs)
         {
-            var index = Data.ToList().IndexOf(entry);
-            var field = index < 0 ? $"data ({entry})" : $"data[{index}].irs";
-            if (index < 0) problems.Add($"{field}: irs given for an entry that is not in data; accepted: irs on entries of data only");
-            else if (irs is null) problems.Add($"{field}: null is not accepted; expected a list of imbalance ratios such as [2, 5, 10]");
-            else if (IrsProblem(irs) is { } problem) problems.Add($"{field}: {problem}");
+            if (DataIrs[data[i]] is not { } irs) problems.Add($"data[{i}].irs: null is not accepted; expected a list of imbalance ratios such as [2, 5, 10]");
+            else if (IrsProblem(irs) is { } problem) problems.Add($"data[{i}].irs: {problem}");
         }
         if (problems.Count == 0 && Protocols is { Count: > 0 } && Protocols.All(p => p is not null) && !ReadsIrs)
-        {
-            var first = DataIrs.Keys.Select(k => Data.ToList().IndexOf(k)).Min();
-            problems.Add($"data[{first}].irs: {IrText(DataIrs[Data[first]])} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] " +
+            problems.Add($"data[{withIrs[0]}].irs: {IrText(DataIrs[data[withIrs[0]]])} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] " +
                          "read no imbalance ratio; accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
-        }
         return problems;
     }
 

@@ -80,7 +80,7 @@ public sealed class DataIrsCliTests : IDisposable
         var (exit, stdout, stderr) = CliHarness.Run("study", "--config", file, "--dry-run", "--out", _dir);
 
         Assert.True(exit == 0, stderr + stdout);
-        var row = Assert.Single(stdout.Split('\n'), l => l.Contains("1.865 < IR <= 800", StringComparison.Ordinal));
+        var row = Assert.Single(stdout.Split('\n'), l => l.Contains("1.865 <= IR <= 800", StringComparison.Ordinal));
         Assert.Contains("214/400", row, StringComparison.Ordinal);
         Assert.Contains("2, 5, 10 (its own)", row, StringComparison.Ordinal);
         Assert.Contains("levels: per dataset", stdout, StringComparison.Ordinal);
