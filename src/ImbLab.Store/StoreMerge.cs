@@ -338,6 +338,14 @@ public static class StoreMerge
             }
             return null;
         }
+        // A list holding objects (data entries with their own irs) names the differing entry by its index: data[2].irs.
+        if (a.ValueKind == JsonValueKind.Array && b.ValueKind == JsonValueKind.Array && a.GetArrayLength() == b.GetArrayLength())
+        {
+            var (ea, eb) = (a.EnumerateArray().ToList(), b.EnumerateArray().ToList());
+            var i = Enumerable.Range(0, ea.Count).FirstOrDefault(k => ea[k].GetRawText() != eb[k].GetRawText(), -1);
+            if (i >= 0 && (ea[i].ValueKind == JsonValueKind.Object || eb[i].ValueKind == JsonValueKind.Object))
+                return Difference(ea[i], eb[i], $"{path}[{i}]");
+        }
         var (ra, rb) = (a.GetRawText(), b.GetRawText());
         return ra == rb ? null : $"{(path.Length == 0 ? "the spec" : path)} ({Shorten(ra)} vs {Shorten(rb)})";
     }

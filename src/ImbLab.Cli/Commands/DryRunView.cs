@@ -27,7 +27,20 @@ internal static class DryRunView
             datasets.AddRow(Markup.Escape(d.Name), I(d.Rows), Markup.Escape(string.Join(", ", d.Classes.Select((c, k) => $"{c}: {d.ClassCounts[k]}"))),
                 F(d.ImbalanceRatio, 2), I(d.Features), I(d.Parameters), I(d.Splits));
         console.Write(datasets);
-        console.MarkupLine($"protocols: {Markup.Escape(string.Join(", ", plan.Protocols))}; levels: {Markup.Escape(string.Join(", ", plan.Levels))}; " +
+
+        // What subsample-minority can reach on each dataset, so that irs can be written that every dataset can serve. The
+        // lower end is shown as the least IR of three decimals above it: every IR shown is feasible, and 1.865 reads better than 1.86480.
+        var ratios = new Table().Border(TableBorder.Simple).Title("imbalance ratios per dataset (training parts, fewest rows over the splits)");
+        foreach (var h in new[] { "dataset", "train min/maj", "subsample-minority reaches", "irs planned" })
+            ratios.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var d in plan.Datasets)
+            ratios.AddRow(Markup.Escape(d.Name),
+                d.SubsampleMinority is { } r ? $"{I(r.TrainMinority)}/{I(r.TrainMajority)}" : "-",
+                d.SubsampleMinority is { } range ? $"{Num(Math.Floor(range.Above * 1000 + 1) / 1000)} <= IR <= {Num(range.AtMost)}" : $"- ({I(d.Classes.Count)} classes)",
+                d.Irs is null ? "- (no protocol reads irs)" : string.Join(", ", d.Irs.Select(Num)) + (d.OwnIrs ? " (its own)" : ""));
+        console.Write(ratios);
+        var levels = plan.Datasets.Any(d => d.OwnIrs) ? "per dataset (irs planned, above)" : string.Join(", ", plan.Levels);
+        console.MarkupLine($"protocols: {Markup.Escape(string.Join(", ", plan.Protocols))}; levels: {Markup.Escape(levels)}; " +
             $"remedies: {Markup.Escape(string.Join(", ", plan.Remedies))}; " +
             $"seeds: {string.Join(", ", plan.Seeds)}; split: {Markup.Escape(plan.Split)}; [bold]{plan.Runs} runs[/]");
 
@@ -73,6 +86,9 @@ internal static class DryRunView
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>At most three decimals, as the protocols' messages write IRs.</summary>
+    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string F(double v, int decimals) => v.ToString("F" + I(decimals), CultureInfo.InvariantCulture);
 

@@ -172,17 +172,33 @@ internal class RunSettings : CommandSettings
     };
 
     /// <summary>
+    /// A study file's per-dataset irs belong to its data entries: --data would drop them with the entries, and --ir would
+    /// not reach the datasets that have their own. Both are refused rather than applied to some datasets and not others.
+    /// </summary>
+    public void RefuseOverridingDataIrs(StudySpec file, string studyFile)
+    {
+        if (file.DataIrs.Count == 0) return;
+        var entries = string.Join(", ", file.Data.Select((d, i) => (d, i)).Where(e => file.DataIrs.ContainsKey(e.d)).Select(e => $"data[{e.i}].irs"));
+        var (option, given) = Data is not null ? (Settings.Data, Data) : Ir is not null ? (Settings.Irs, Ir) : (null, null);
+        if (option is null) return;
+        throw new UsageException(option, $"{string.Join(",", given!)} given, but the study file {studyFile} sets irs per dataset ({entries}); " +
+            "accepted: the file's own data and irs (edit the file, or copy it), without this option");
+    }
+
+    /// <summary>
     /// IRs given on the command line to protocols that have no IR levels would be ignored without a word: natural
     /// trains on the data as it is and grid reads its cells. Refused, so the user learns the ratio was not applied.
     /// </summary>
     /// <remarks>The same holds for `irs` in a study file (<paramref name="studyFile"/>), named there as the file's field.</remarks>
     public void RefuseUnusedIrs(StudySpec spec, string? studyFile = null)
     {
+        // Per-dataset irs come only from a study file, so their problems are named with it (e.g. --protocol natural over them).
+        if (spec.DataIrsProblems() is { Count: > 0 } entries)
+            throw new UsageException($"{studyFile ?? Settings.Mention(Settings.Data)}: {string.Join("; ", entries)}");
         var inFile = Ir is null && studyFile is not null && StudySpec.FileSets(studyFile, Settings.Irs);
         if (Ir is null && !inFile) return;
-        var unused = new[] { "natural", "grid" };
         var names = spec.Protocols.Select(p => p.Trim().ToLowerInvariant()).ToList();
-        if (names.Count == 0 || !names.All(unused.Contains)) return;
+        if (names.Count == 0 || spec.ReadsIrs) return;
         var given = string.Join(",", spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var why = names.Contains("natural") ? "natural has no levels: it trains on the data as it is" : "grid reads its cells from " + Settings.Mention(Settings.Grid);
         var problem = $"{given} given, but protocol {string.Join(", ", names.Distinct())} reads no imbalance ratio ({why}); accepted: drop ";

@@ -53,6 +53,7 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     public override Task<int> ExecuteAsync(CommandContext context, StudySettings settings, CancellationToken cancellationToken)
     {
         var start = settings.Config is null ? new StudySpec() : StudySpec.FromJsonFile(settings.Config);
+        if (settings.Config is not null) settings.RefuseOverridingDataIrs(start, settings.Config);
         var spec = settings.Apply(start) with
         {
             Name = settings.Name ?? start.Name,

@@ -110,11 +110,93 @@ public sealed record StudySpec
     public string Name { get; init; } = "study";
 
     /// <summary>Files or folders (a folder runs every dataset in it), or "synthetic[:key=value,...]".</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> Data { get; init; } = [SyntheticDefault];
+
+    /// <summary>
+    /// "data" as a study file and the stored spec hold it: each entry a plain string, or <c>{"path": ..., "irs": [...]}</c>
+    /// when <see cref="DataIrs"/> has irs for it. Declared here so "data" keeps its place in the JSON: a spec without
+    /// per-dataset irs is the same text, and the same id, as before they existed.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("data")]
+    private IReadOnlyList<DataEntry>? DataField
+    {
+        get => Data?.Select(path => new DataEntry(path, path is not null && DataIrs.TryGetValue(path, out var irs) ? irs : null)).ToList();
+        init
+        {
+            Data = value?.Select(e => e?.Path!).ToList()!;
+            var irs = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+            foreach (var entry in value ?? [])
+            {
+                if (entry?.Irs is null) continue;
+                // One entry, one grid: the same path twice with irs would make two grids for the same runs.
+                if (value!.Count(e => e?.Path == entry.Path) > 1)
+                    throw new DataEntryException($"{entry.Path} is listed more than once, with irs; accepted: each path once when it has its own irs");
+                irs[entry.Path] = entry.Irs;
+            }
+            DataIrs = irs;
+        }
+    }
+
+    /// <summary>
+    /// Per-dataset imbalance ratios: for a data entry (its text as in <see cref="Data"/>), the irs that replace
+    /// <see cref="Irs"/> for the datasets it names (every dataset of a folder), for every protocol that reads irs. A study
+    /// file gives them as data entries with irs (the command line has no option for them); empty for a study without them.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> DataIrs { get; init; } = NoDataIrs;
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<double>> NoDataIrs = new Dictionary<string, IReadOnlyList<double>>();
 
     public IReadOnlyList<string> Protocols { get; init; } = ["subsample-minority"];
 
     public IReadOnlyList<double> Irs { get; init; } = [1, 10, 50, 100];
+
+    /// <summary>The imbalance ratios the datasets of data entry <paramref name="entry"/> are planned with: its own, else the study's.</summary>
+    public IReadOnlyList<double> IrsFor(string entry) => DataIrs.TryGetValue(entry, out var irs) ? irs : Irs;
+
+    /// <summary>Protocols that read no imbalance ratio: natural trains on the data as it is, grid reads its cells.</summary>
+    public static readonly IReadOnlyList<string> ProtocolsWithoutIrs = ["natural", "grid"];
+
+    /// <summary>Whether some protocol of the study reads imbalance ratios (so that irs given to it are used).</summary>
+    [JsonIgnore]
+    public bool ReadsIrs => Protocols.Select(p => p?.Trim().ToLowerInvariant()).Any(p => !ProtocolsWithoutIrs.Contains(p!));
+
+    /// <summary>What is wrong with a list of imbalance ratios given for one dataset, or null.</summary>
+    public static string? IrsProblem(IReadOnlyList<double> irs)
+    {
+        if (irs.Count == 0) return "no imbalance ratio given; accepted: a list such as [2, 5, 10], or no irs on the entry (the study's irs)";
+        foreach (var ir in irs)
+            if (!(ir >= 1) || double.IsInfinity(ir)) return $"{ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1";
+        var twice = irs.GroupBy(ir => ir).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? null : $"{twice.Key.ToString(CultureInfo.InvariantCulture)} is listed twice; accepted: each ratio once";
+    }
+
+    /// <summary>
+    /// Problems of the per-dataset irs, each naming the entry as a study file writes it (data[2].irs): values, entries no
+    /// longer in <see cref="Data"/>, and irs given to a study whose protocols read none.
+    /// </summary>
+    public IReadOnlyList<string> DataIrsProblems()
+    {
+        var problems = new List<string>();
+        if (DataIrs.Count == 0 || Data is null) return problems;
+        var data = Data.ToList();
+        foreach (var entry in DataIrs.Keys.Where(k => !data.Contains(k)).Order(StringComparer.Ordinal))
+            problems.Add($"data ({entry}): irs given for an entry that is not in data; accepted: irs on entries of data only");
+        var withIrs = Enumerable.Range(0, data.Count).Where(i => data[i] is not null && DataIrs.ContainsKey(data[i])).ToList();
+        foreach (var i in withIrs)
+        {
+            if (DataIrs[data[i]] is not { } irs) problems.Add($"data[{i}].irs: null is not accepted; expected a list of imbalance ratios such as [2, 5, 10]");
+            else if (IrsProblem(irs) is { } problem) problems.Add($"data[{i}].irs: {problem}");
+        }
+        if (problems.Count == 0 && Protocols is { Count: > 0 } && Protocols.All(p => p is not null) && !ReadsIrs)
+            problems.Add($"data[{withIrs[0]}].irs: {IrText(DataIrs[data[withIrs[0]]])} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] " +
+                         "read no imbalance ratio; accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
+        return problems;
+    }
+
+    private static string IrText(IReadOnlyList<double> irs) => string.Join(",", irs.Select(ir => ir.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The remedy levels (docs/remedies.md), crossed with protocols, levels and seeds. Default: none only.</summary>
     [JsonIgnore]
@@ -224,6 +306,7 @@ public sealed record StudySpec
         if (Remedies.Count == 0) problems.Add($"{Settings.Mention(Settings.Remedies)}: no remedy given; accepted: a list such as none,cb,focal (default: none)");
         foreach (var ir in Irs)
             if (!(ir >= 1) || double.IsInfinity(ir)) problems.Add($"{Settings.Mention(Settings.Irs)}: {ir.ToString(CultureInfo.InvariantCulture)} is not a valid imbalance ratio; accepted: a number >= 1");
+        problems.AddRange(DataIrsProblems());
         foreach (var cell in Grid)
             if (cell.Minority < 1 || cell.Majority < 1) problems.Add($"{Settings.Mention(Settings.Grid)}: {cell.Minority}x{cell.Majority} needs positive counts");
         if (Seeds < 1 || Seeds > 10_000) problems.Add($"{Settings.Mention(Settings.Seeds)}: {Seeds} is out of range; accepted: 1..10000");
@@ -251,12 +334,22 @@ public sealed record StudySpec
             // Options are applied over the file's values, so a null must be refused before they read it.
             var nulls = spec.NullProblems();
             if (nulls.Count > 0) throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}: {string.Join("; ", nulls)}");
+            // Per-dataset irs come only from a file: named with it, as its own fields.
+            var entries = spec.DataIrsProblems();
+            if (entries.Count > 0) throw new UsageException($"{path}: {string.Join("; ", entries)}");
+            if (spec.DataIrs.Count > 0 && spec.Data.All(spec.DataIrs.ContainsKey) && FileSets(path, Settings.Irs))
+                throw new UsageException($"{path}: {Settings.Irs}: given, but every data entry has irs of its own, so no dataset would use them; " +
+                                         "accepted: no irs at the top level, or a data entry without irs");
             return spec;
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } l ? $":{l + 1}" + (e.BytePositionInLine is { } c ? $":{c + 1}" : "") : "";
-            throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}{where}: {FirstSentence(e.Message)}");
+            // A data entry's own message says what is wrong inside it; its place (data[2]) comes from the reader's path.
+            var field = e is DataEntryException entry && e.Path is { } p && p.StartsWith("$.", StringComparison.Ordinal)
+                ? p[2..] + (entry.Key is { } key ? "." + key : "") + ": "
+                : "";
+            throw new UsageException($"{Settings.Mention(Settings.Config)}: {path}{where}: {field}{FirstSentence(e.Message)}");
         }
     }
 

@@ -19,12 +19,18 @@ public sealed class SubsampleMinorityProtocol : IrProtocol
         }
         if (unreachable.Count > 0)
         {
-            // round(n_maj / IR) <= n_min  <=>  IR > n_maj / (n_min + 0.5);  round(n_maj / IR) >= 1  <=>  IR <= 2 n_maj.
-            var low = aMaj / (aMin + 0.5);
+            var (above, atMost) = FeasibleIrs(aMin, aMaj);
             throw new InfeasibleException(
                 $"{Name} cannot reach IR {ProtocolText.JoinIrs(unreachable)} on {ProtocolText.Describe(aMin, aMaj)}; " +
-                $"feasible: {ProtocolText.Num(low)} < IR <= {ProtocolText.Num(2.0 * aMaj)}");
+                $"feasible: {ProtocolText.Num(above)} < IR <= {ProtocolText.Num(atMost)}");
         }
         return targets;
     }
+
+    /// <summary>
+    /// The IRs this protocol reaches on aMin minority / aMaj majority rows: above <c>Above</c>, up to <c>AtMost</c>
+    /// (the last IR that leaves one minority row). round(n_maj / IR) &lt;= n_min  &lt;=&gt;  IR &gt; n_maj / (n_min + 0.5);
+    /// round(n_maj / IR) &gt;= 1  &lt;=&gt;  IR &lt;= 2 n_maj.
+    /// </summary>
+    public static (double Above, double AtMost) FeasibleIrs(int aMin, int aMaj) => (aMaj / (aMin + 0.5), 2.0 * aMaj);
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ImbLab.Core;
 using ImbLab.Core.Results;
 using ImbLab.Core.Specs;
+using ImbLab.Data.Catalog;
+using ImbLab.Data.Protocols;
 using ImbLab.Engine;
 using ImbLab.Study.Running;
 
@@ -9,7 +11,24 @@ namespace ImbLab.Study.Planning;
 
 /// <summary>A dataset as a dry run shows it: the whole file, before any split.</summary>
 public sealed record DryRunDataset(string Name, string Source, int Rows, IReadOnlyList<string> Classes, IReadOnlyList<int> ClassCounts,
-    double ImbalanceRatio, int Features, int Parameters, int Splits);
+    double ImbalanceRatio, int Features, int Parameters, int Splits)
+{
+    /// <summary>The imbalance ratios its runs are planned with (its data entry's own, or the study's); null when no protocol reads them.</summary>
+    public IReadOnlyList<double>? Irs { get; init; }
+
+    /// <summary>Whether <see cref="Irs"/> are the dataset's own (its data entry's irs) rather than the study's.</summary>
+    public bool OwnIrs { get; init; }
+
+    /// <summary>The IRs subsample-minority can reach on every training part of the dataset; null unless it has two classes.</summary>
+    public DryRunIrRange? SubsampleMinority { get; init; }
+}
+
+/// <summary>
+/// The IRs subsample-minority reaches on every training part (split) of a dataset: IR &gt; <paramref name="Above"/> (the
+/// natural IR of the training part, a little less for rounding) and IR &lt;= <paramref name="AtMost"/> (the IR that leaves
+/// the one minority row the protocol needs). Minority and majority rows of the training parts: their fewest over the splits.
+/// </summary>
+public sealed record DryRunIrRange(double Above, double AtMost, int TrainMinority, int TrainMajority);
 
 /// <summary>
 /// One dataset x protocol x level: the realised training counts of its runs (the protocol's target) and the test
@@ -70,11 +89,17 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
         var whole = StudyPlan.Create(spec, infeasible, cancellationToken);
         var shardPlan = shard is null ? null : StudyShards.Select(whole, shard);
         var plan = shardPlan is null ? whole : whole.WithRuns(shardPlan.Runs);
-        var datasets = plan.Datasets.Select(d =>
+        var readsIrs = plan.Spec.Protocols.Select(ImbalanceProtocols.Parse).Any(p => p is IrProtocol);
+        var datasets = plan.Datasets.Select((d, i) =>
         {
             var counts = d.Whole.ClassCounts();
             return new DryRunDataset(d.Name, d.Source.Display, d.Whole.Rows, d.Whole.ClassNames, counts, counts.ImbalanceRatio(), RunCost.Features(d),
-                RunCost.Parameters(d, spec.Model), d.Splits.Count);
+                RunCost.Parameters(d, spec.Model), d.Splits.Count)
+            {
+                Irs = readsIrs ? plan.Spec.IrsFor(plan.DatasetEntries[i]) : null,
+                OwnIrs = readsIrs && plan.Spec.DataIrs.ContainsKey(plan.DatasetEntries[i]),
+                SubsampleMinority = SubsampleMinorityRange(d),
+            };
         }).ToList();
 
         var perUnit = Calibrate(spec, cancellationToken, out var calibrationSeconds);
@@ -117,6 +142,25 @@ public sealed record DryRun(string StudyId, string Name, IReadOnlyList<DryRunDat
                 shardPlan.Runs.Zip(shardPlan.RunCosts, (r, c) => new DryRunShardRun(r.RunId, r.Dataset.Name, r.Config.Protocol, r.Config.Level,
                     r.Config.SeedIndex, r.Config.Seed, perUnit * c) { Remedy = r.Remedy.Canonical }).ToList()),
         };
+    }
+
+    /// <summary>What subsample-minority can reach on every split of a two-class dataset (null otherwise), so a user can write its irs.</summary>
+    private static DryRunIrRange? SubsampleMinorityRange(LoadedDataset dataset)
+    {
+        if (dataset.Whole.ClassNames.Count != 2) return null;
+        double above = 0, atMost = double.PositiveInfinity;
+        int minority = int.MaxValue, majority = int.MaxValue;
+        foreach (var (table, split) in dataset.Splits)
+        {
+            var counts = new int[2];
+            foreach (var row in split.TrainRows) counts[table.Labels[row]]++;
+            var (aMin, aMaj) = (counts.Min(), counts.Max());
+            if (aMin == 0) return null;
+            var (low, high) = SubsampleMinorityProtocol.FeasibleIrs(aMin, aMaj);
+            (above, atMost) = (Math.Max(above, low), Math.Min(atMost, high));
+            (minority, majority) = (Math.Min(minority, aMin), Math.Min(majority, aMaj));
+        }
+        return new DryRunIrRange(above, atMost, minority, majority);
     }
 
     /// <summary>Weights and biases of the MLP: inputs -> hidden... -> classes.</summary>

@@ -63,21 +63,30 @@ public sealed record InfeasibleRequest(string Dataset, string Source, string Pro
 /// <summary>Expands a study spec into its runs, after loading every dataset and checking every request is feasible.</summary>
 public sealed class StudyPlan
 {
-    private StudyPlan(string studyId, StudySpec spec, IReadOnlyList<LoadedDataset> datasets, IReadOnlyList<PlannedRun> runs)
+    private StudyPlan(string studyId, StudySpec spec, IReadOnlyList<LoadedDataset> datasets, IReadOnlyList<string> datasetEntries,
+        IReadOnlyList<PlannedRun> runs)
     {
         StudyId = studyId;
         Spec = spec;
         Datasets = datasets;
+        DatasetEntries = datasetEntries;
         Runs = runs;
     }
 
     public string StudyId { get; }
     public StudySpec Spec { get; }
     public IReadOnlyList<LoadedDataset> Datasets { get; }
+
+    /// <summary>
+    /// The data entry each dataset (same index as <see cref="Datasets"/>) comes from, as <see cref="StudySpec.Data"/> has it:
+    /// <c>Spec.IrsFor(entry)</c> are the ratios it is planned with.
+    /// </summary>
+    public IReadOnlyList<string> DatasetEntries { get; }
+
     public IReadOnlyList<PlannedRun> Runs { get; }
 
     /// <summary>The same study with only some of its runs (a shard): ids, spec and datasets unchanged.</summary>
-    internal StudyPlan WithRuns(IReadOnlyList<PlannedRun> runs) => new(StudyId, Spec, Datasets, runs);
+    internal StudyPlan WithRuns(IReadOnlyList<PlannedRun> runs) => new(StudyId, Spec, Datasets, DatasetEntries, runs);
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -113,15 +122,21 @@ public sealed class StudyPlan
         var splitSeed = Rng.Derive((ulong)spec.Seed, "split");
         var options = new ReadOptions(spec.LabelColumn, NominalColumns: spec.Nominal);
         var missing = spec.Impute ? MissingPolicy.Impute : MissingPolicy.Error;
-        var levels = new ImbalanceLevels(spec.Irs, [.. spec.Grid.Select(c => (c.Minority, c.Majority))]);
+        var cells = spec.Grid.Select(c => (c.Minority, c.Majority)).ToList();
 
         var datasets = new List<LoadedDataset>();
+        var datasetEntries = new List<string>();
         var runs = new List<PlannedRun>();
-        foreach (var source in DatasetCatalog.Resolve(spec.Data))
+        // Entry by entry, so each dataset gets its entry's own irs (a folder's datasets all get the folder's); all resolved
+        // before any is loaded, so a missing file fails at once.
+        var sources = spec.Data.SelectMany(entry => DatasetCatalog.Resolve([entry]).Select(source => (entry, source))).ToList();
+        foreach (var (entry, source) in sources)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var levels = new ImbalanceLevels(spec.IrsFor(entry), cells);
             var dataset = LoadedDataset.Load(source, split, splitSeed, spec.Seeds, options, missing);
             datasets.Add(dataset);
+            datasetEntries.Add(entry);
             var datasetConfig = new RunDatasetConfig(dataset.Name, source.Display, dataset.Fingerprint, spec.LabelColumn, spec.Impute, spec.Nominal);
             for (var s = 0; s < dataset.Splits.Count; s++)
             {
@@ -182,7 +197,7 @@ public sealed class StudyPlan
                 }
             }
         }
-        return new StudyPlan(studyId, spec, datasets, runs);
+        return new StudyPlan(studyId, spec, datasets, datasetEntries, runs);
     }
 
     /// <summary>The class counts SMOTE will see: the target's, less a validation split carved as <see cref="Remedies.ValidationSplit"/> does.</summary>

@@ -174,6 +174,9 @@ public sealed class StoreMergeTests : IDisposable
     [InlineData("""{"name":"a","seeds":5}""", """{"name":"b","seeds":5}""", "name (\"a\" vs \"b\")")]
     [InlineData("""{"name":"a"}""", """{"name":"a","nominal":["x"]}""", "nominal (not set vs [\"x\"])")]
     [InlineData("""{"name":"a"}""", """{"name":"a"}""", null)]
+    [InlineData("""{"data":["x",{"path":"y","irs":[2,5]}]}""", """{"data":["x",{"path":"y","irs":[2,6]}]}""", "data[1].irs ([2,5] vs [2,6])")]
+    [InlineData("""{"data":["x","y"]}""", """{"data":["x",{"path":"y","irs":[2]}]}""", "data[1] (\"y\" vs {\"path\":\"y\",\"irs\":[2]})")]
+    [InlineData("""{"irs":[1,10]}""", """{"irs":[1,20]}""", "irs ([1,10] vs [1,20])")]
     public void Given_two_specs_When_compared_Then_the_first_field_that_differs_with_both_values(string a, string b, string? expected) =>
         Assert.Equal(expected, StoreMerge.FirstDifference(a, b));
 }
