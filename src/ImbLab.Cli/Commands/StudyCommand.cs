@@ -137,6 +137,8 @@ internal sealed class StudyCommand(IAnsiConsole console, ErrorConsole errors) : 
     /// </summary>
     public static void WriteSummary(IAnsiConsole console, IReadOnlyList<SummaryRow> rows)
     {
+        // Every run diverged: the list of diverged runs that follows says so; a heading over no table says nothing.
+        if (rows.Count == 0) return;
         console.MarkupLine("[bold]Last epoch[/], mean±sd over seeds (n);");
         console.MarkupLine("min = the training part's minority class, maj = its majority, rec = recall");
         foreach (var group in rows.GroupBy(r => (r.Dataset, r.Protocol, r.Remedy)))

@@ -19,6 +19,7 @@ public sealed class DivergenceTests : IDisposable
 
         Assert.True(exit == 0, stderr + stdout);
         Assert.Contains("diverged run(s)", stdout);
+        Assert.DoesNotContain("Last epoch", stdout); // no table heading over no rows
         var db = Path.Combine(_dir, "imblab.db");
         using (var store = StudyStore.Open(db, create: false))
         {
