@@ -18,7 +18,9 @@ public sealed class StagedFiles : IDisposable
     /// <summary>The temporary path to write <paramref name="final"/> under; it is renamed at <see cref="Commit"/>.</summary>
     public string Stage(string final)
     {
-        var temporary = final + Suffix;
+        // Unique per writer: two processes writing the same report at once (two workers of one study) must not rename
+        // each other's temporary files away.
+        var temporary = $"{final}.{Guid.NewGuid():N}{Suffix}";
         _files.Add((temporary, final));
         return temporary;
     }
