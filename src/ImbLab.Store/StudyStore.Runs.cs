@@ -105,8 +105,7 @@ public sealed partial class StudyStore
     {
         lock (_gate)
         {
-            _inFlight.Remove(runId);
-            return Guard(() =>
+            var completed = Guard(() =>
             {
                 using var tx = _connection.BeginTransaction();
                 var row = InFlight(tx, "run_id = $id", ("$id", runId)).SingleOrDefault();
@@ -136,6 +135,9 @@ public sealed partial class StudyStore
                 tx.Commit();
                 return true;
             });
+            // Only now: a write that failed (a full disk) leaves the run claimed by this process, for ReleaseClaims to free.
+            _inFlight.Remove(runId);
+            return completed;
         }
     }
 

@@ -120,7 +120,16 @@ public static class StudyPipeline
         var memory = new MemorySink();
         using var store = storePath is null ? null : OpenStore(plan, storePath);
         IRunSink sink = store is null ? memory : new TeeSink(memory, new StoreSink(store));
-        new StudyRunner(threads).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
+        try
+        {
+            new StudyRunner(threads).Run(plan, sink, new HashSet<string>(), 0, null, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // As Train: a failure (a full disk) frees the run this process claimed, so the same command can redo it at once.
+            store?.ReleaseClaims();
+            throw;
+        }
         var (run, records) = memory.Completed.Single();
         return new TrainedRun(plan.Runs[0].Dataset, run, records);
     }

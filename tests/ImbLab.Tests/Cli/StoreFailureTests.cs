@@ -72,6 +72,37 @@ public sealed class FullStoreTests : IDisposable
         Assert.Equal(StoreDump.Of(referenceStore), StoreDump.Of(store));
     }
 
+    [Fact]
+    public void Given_a_store_that_fills_while_train_writes_its_run_When_run_again_with_room_Then_nothing_was_left_claimed_and_it_trains()
+    {
+        string[] Train(string folder) =>
+            ["train", "--data", "synthetic:rows=400,d=4", "--ir", "4", "--epochs", "3", "--hidden", "8", "--threads", "1", "--out", folder];
+        var reference = Path.Combine(_dir, "train-one");
+        Assert.Equal(0, CliHarness.Run(Train(reference)).Exit);
+        var pages = Scalar(Path.Combine(reference, "imblab.db"), "PRAGMA page_count");
+
+        var folder = Path.Combine(_dir, "train-full");
+        var store = Path.Combine(folder, "imblab.db");
+        StudyStore.PageLimits[Path.GetFullPath(store)] = pages * 2 / 3; // the study and dataset rows fit, the run does not
+        int exit;
+        string err;
+        try
+        {
+            (exit, _, err) = CliHarness.Run(Train(folder));
+        }
+        finally
+        {
+            StudyStore.PageLimits.TryRemove(Path.GetFullPath(store), out _);
+        }
+        Assert.True(exit == 1, err);
+        Assert.Contains("the disk is full", err);
+        Assert.Equal(0L, Scalar(store, "SELECT count(*) FROM runs"));
+
+        var (again, _, againErr) = CliHarness.Run(Train(folder));
+        Assert.True(again == 0, againErr);
+        Assert.Equal(1L, Scalar(store, "SELECT count(*) FROM runs WHERE status = 'finished'"));
+    }
+
     private static long Scalar(string store, string sql) => long.Parse(ScalarText(store, sql), CultureInfo.InvariantCulture);
 
     private static string ScalarText(string store, string sql)
