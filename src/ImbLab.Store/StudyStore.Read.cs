@@ -47,25 +47,26 @@ public sealed partial class StudyStore : IRunSamples
             var runIds = Query(
                 "SELECT rowid, run_id FROM runs WHERE study_id = $s AND status = 'finished'",
                 r => (Row: r.GetInt64(0), RunId: r.GetString(1)), ("$s", id)).ToDictionary(r => r.Row, r => r.RunId);
-            var metrics = ReadByRun(runIds, """
+            // A study with most of the store's runs is read table by table in the tables' own order, keeping its rows:
+            // no index look-up per row and no sort (~25% less work in SQLite). With other studies in the store that
+            // would read theirs too, so then each run's rows are found through the run's index and sorted.
+            var scan = 2 * runIds.Count >= Scalar<long>("SELECT count(*) FROM runs");
+            string Rows(string table, string alias) => scan
+                ? $"FROM {table} {alias} NOT INDEXED CROSS JOIN runs r ON r.run_id = {alias}.run_id WHERE r.study_id = $s AND r.status = 'finished' ORDER BY {alias}.rowid"
+                : $"FROM {table} {alias} JOIN runs r ON r.run_id = {alias}.run_id WHERE r.study_id = $s AND r.status = 'finished' ORDER BY r.rowid, {alias}.rowid";
+            var metrics = ReadByRun(runIds, $"""
                 SELECT r.rowid, m.step, m.epoch, m.split, m.class, m.metric, m.value
-                FROM metrics m JOIN runs r ON r.run_id = m.run_id
-                WHERE r.study_id = $s AND r.status = 'finished'
-                ORDER BY r.rowid, m.rowid
+                {Rows("metrics", "m")}
                 """, id,
                 r => new MetricRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), IntOrNull(r, 4), names.Get(r.GetString(5)), DoubleOrNaN(r, 6)));
-            var gradients = ReadByRun(runIds, """
+            var gradients = ReadByRun(runIds, $"""
                 SELECT r.rowid, g.step, g.epoch, g.layer, g.class, g.other_class, g.metric, g.value
-                FROM gradient_metrics g JOIN runs r ON r.run_id = g.run_id
-                WHERE r.study_id = $s AND r.status = 'finished'
-                ORDER BY r.rowid, g.rowid
+                {Rows("gradient_metrics", "g")}
                 """, id,
                 r => new GradientRecord(r.GetInt32(1), r.GetDouble(2), IntOrNull(r, 3), IntOrNull(r, 4), IntOrNull(r, 5), names.Get(r.GetString(6)), DoubleOrNaN(r, 7)));
-            var representations = ReadByRun(runIds, """
+            var representations = ReadByRun(runIds, $"""
                 SELECT r.rowid, x.step, x.epoch, x.split, x.layer, x.class, x.other_class, x.metric, x.value, x.rows
-                FROM representation_metrics x JOIN runs r ON r.run_id = x.run_id
-                WHERE r.study_id = $s AND r.status = 'finished'
-                ORDER BY r.rowid, x.rowid
+                {Rows("representation_metrics", "x")}
                 """, id,
                 r => new RepresentationRecord(r.GetInt32(1), r.GetDouble(2), names.Get(r.GetString(3)), r.GetInt32(4), IntOrNull(r, 5),
                     IntOrNull(r, 6), names.Get(r.GetString(7)), DoubleOrNaN(r, 8), r.GetInt32(9)));
@@ -117,13 +118,13 @@ public sealed partial class StudyStore : IRunSamples
     }
 
     /// <summary>
-    /// Reads one table's records of a study's runs, grouped by run id. The query's first column is the run's rowid (a key
-    /// of <paramref name="runIds"/>) and its rows come in run order, so a run's records are one stretch of rows: a plain
-    /// loop rather than an iterator, a tuple and a dictionary look-up per row.
+    /// Reads one table's records of a study's runs, grouped by run id, each run's in the order the query gives. The
+    /// query's first column is the run's rowid (a key of <paramref name="runIds"/>); a plain loop rather than an
+    /// iterator, a tuple and a delegate per row, and a look-up only where the run changes from the row before.
     /// </summary>
     private Dictionary<string, IReadOnlyList<T>> ReadByRun<T>(Dictionary<long, string> runIds, string sql, string studyId, Func<SqliteDataReader, T> map)
     {
-        var result = new Dictionary<string, IReadOnlyList<T>>(StringComparer.Ordinal);
+        var byRow = new Dictionary<long, List<T>>();
         using var cmd = Command(sql);
         cmd.Parameters.AddWithValue("$s", studyId);
         Guard(() =>
@@ -136,14 +137,13 @@ public sealed partial class StudyStore : IRunSamples
                 var row = r.GetInt64(0);
                 if (current is null || row != currentRow)
                 {
-                    current = [];
-                    result.Add(runIds[row], current);
+                    if (!byRow.TryGetValue(row, out current)) byRow[row] = current = [];
                     currentRow = row;
                 }
                 current.Add(Decode(r, map));
             }
         });
-        return result;
+        return byRow.ToDictionary(p => runIds[p.Key], p => (IReadOnlyList<T>)p.Value, StringComparer.Ordinal);
     }
 
     private void EndSnapshot()

@@ -18,8 +18,10 @@ public sealed class StudyLoadTests(ExportFixture fixture) : IClassFixture<Export
     [Fact]
     public void Given_a_trained_study_beside_another_When_loaded_Then_every_run_holds_exactly_its_own_records_as_the_per_run_reads_give_them()
     {
-        // A copy of a trained study, with a second study added after it: the load must pick one study's runs out of
-        // a store that holds others, and give each run its own rows however the tables interleave.
+        // A copy of a trained study (4 runs), with a second study of 5 runs added after it: the load must pick one
+        // study's runs out of a store that holds others and give each run its own rows. The second study has most of
+        // the store's runs, so it is read by scanning the tables, the first through the runs' index: both ways are
+        // checked. Its runs finish in the reverse of the order they began, so their rows are not in run order.
         var path = Path.Combine(_dir, "imblab.db");
         File.Copy(fixture.StorePath, path);
         string trained;
@@ -28,14 +30,17 @@ public sealed class StudyLoadTests(ExportFixture fixture) : IClassFixture<Export
             trained = writer.ResolveStudy(null);
             writer.UpsertStudy("s2", "{}");
             writer.UpsertDataset(new DatasetRow("ds-2", "toy", "toy.dat", "fp", 100, 2, 2, 0, ["neg", "pos"], [90, 10], "{}"));
-            foreach (var id in new[] { "s2-a", "s2-b" })
-            {
+            var ids = Enumerable.Range(0, 5).Select(i => $"s2-{i}").ToList();
+            foreach (var id in ids)
                 Assert.True(writer.TryClaimRun(new RunRow(id, "s2", "ds-2", "h", "{}", 0, 0, "natural", "natural", null, 0, 0, 1, [80, 8], [10, 2],
                     "running", "2026-01-01T00:00:00.000Z", null, null, "test")));
+            foreach (var id in Enumerable.Reverse(ids))
+            {
                 var records = new RunRecords();
                 for (var step = 0; step < 5; step++)
                 {
-                    records.Metrics.Add(new MetricRecord(step, step / 3.0, "test", 1, "recall", id == "s2-a" ? double.NaN : -0.0));
+                    records.Metrics.Add(new MetricRecord(step, step / 3.0, "test", 1, "recall", id == "s2-0" ? double.NaN : -0.0));
+                    records.Metrics.Add(new MetricRecord(step, step / 3.0, "train", null, "accuracy", step + id.Length));
                     records.Gradients.Add(new GradientRecord(step, step, 0, 1, null, "cosine", 0.1 * step));
                     records.Representations.Add(new RepresentationRecord(step, step, "train", 1, null, null, "fisher", step, 10));
                 }
