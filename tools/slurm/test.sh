@@ -238,21 +238,36 @@ victim=2
 victim_runs=$("$root/imblab" study --config "$study" --shard "$victim/4" --dry-run --json | sed -n 's/^  "runs": \([0-9]*\),\{0,1\}$/\1/p' | head -n 1)
 [[ "${victim_runs:-0}" -ge 2 ]] || fail "shard $victim/4 plans ${victim_runs:-no} runs; the failure path needs at least 2"
 say "array job $array_b, merge job $merge_b; waiting for task $victim to finish its first of $victim_runs runs, then stopping and cancelling it"
-# Poll finely and freeze the task (SIGSTOP to every process of it) the moment a run is stored: on a quiet machine a run
-# takes a few tenths of a second, and a task cancelled a moment later could already have finished them all.
+# The task's imblab process is frozen (SIGSTOP) as soon as it runs, then let go in slices of a fiftieth of a second
+# until a run is stored: on a quiet machine a run takes a tenth to a fifth of a second, and a task cancelled a moment after its
+# first run could already have finished them all. The signals go straight to the process (this is its node): sent
+# through scancel, each slice was an RPC to slurmctld, and a burst of them left squeue unanswered.
+victim_pids() { pgrep -f -- "--shard $victim/4" || true; }
 for _ in $(seq 6000); do
-  [[ "$(squeue -h -j "${array_b}_$victim" -o %T 2>/dev/null)" == RUNNING && $(finished_runs "$b/shards/shard-$victim.db") -ge 1 ]] && break
-  sleep 0.05
+  [[ -n "$(victim_pids)" ]] && break
+  sleep 0.02
 done
-[[ "$(squeue -h -j "${array_b}_$victim" -o %T 2>/dev/null)" == RUNNING ]] || fail "task $victim was not running when it was to be cancelled"
-scancel --signal=STOP --full "${array_b}_$victim"
-done_before=$(finished_runs "$b/shards/shard-$victim.db")
+[[ -n "$(victim_pids)" ]] || fail "task $victim never started imblab"
+signal_victim() { local p; for p in $(victim_pids); do kill "-$1" "$p" 2>/dev/null || true; done; }
+signal_victim STOP
+slices=0
+for _ in $(seq 6000); do
+  (( $(finished_runs "$b/shards/shard-$victim.db") >= 1 )) && break
+  slices=$((slices + 1))
+  signal_victim CONT
+  sleep 0.02
+  signal_victim STOP
+done
+state=$(squeue -h -j "${array_b}_$victim" -o %T 2>&1)
+[[ "$state" == RUNNING ]] || fail "task $victim was not running when it was to be cancelled (squeue: $state)"
+frozen_with=$(finished_runs "$b/shards/shard-$victim.db")
+done_before=$frozen_with
 (( done_before < victim_runs )) || fail "task $victim had finished all $victim_runs runs before it could be stopped"
-scancel "${array_b}_$victim"   # Slurm sends SIGCONT before SIGTERM, so the stopped task ends
+scancel "${array_b}_$victim"   # while frozen: Slurm sends SIGCONT then SIGTERM, so it wakes only to be stopped (SIGKILL after KillWait)
 wait_gone "$array_b" "$merge_b"
 [[ "$(job_state "${array_b}_$victim")" == CANCELLED ]] || fail "task $victim ended $(job_state "${array_b}_$victim"), not CANCELLED"
 done_before=$(finished_runs "$b/shards/shard-$victim.db")
-say "task $victim cancelled with $done_before of its runs finished; merge job $merge_b: $(job_state "$merge_b") ($(scontrol -o show job "$merge_b" | field Reason))"
+say "task $victim frozen with $frozen_with of its $victim_runs runs stored (after $slices slices), then cancelled with $done_before finished; merge job $merge_b: $(job_state "$merge_b") ($(scontrol -o show job "$merge_b" | field Reason))"
 [[ "$(job_state "$merge_b")" != COMPLETED && ! -e "$b/study.db" ]] || fail "the merge ran although a task failed"
 eval "$status_command" > "$tmp/status-b.txt" || { cat "$tmp/status-b.txt"; fail "imblab status failed"; }
 cat "$tmp/status-b.txt"
