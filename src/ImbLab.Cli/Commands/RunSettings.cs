@@ -201,12 +201,9 @@ internal class RunSettings : CommandSettings
         if (names.Count == 0 || spec.ReadsIrs) return;
         var given = string.Join(",", spec.Irs.Select(ir => ir.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var why = names.Contains("natural") ? "natural has no levels: it trains on the data as it is" : "grid reads its cells from " + Settings.Mention(Settings.Grid);
-        var problem = $"{given} given, but protocol {string.Join(", ", names.Distinct())} reads no imbalance ratio ({why}); accepted: drop ";
-        const string readers = "or add a protocol that reads it: subsample-minority, fixed-n, fixed-minority, fixed-majority";
         // Shorter than the option's message: the file's path comes first and the line must stay one line in a terminal.
-        if (inFile)
-            throw new UsageException($"{studyFile}: {Settings.Irs}: {given} given, but protocols [{string.Join(", ", names.Distinct())}] read no imbalance ratio; " +
-                                     "accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
-        throw new UsageException(Settings.Irs, $"{problem}{Settings.Mention(Settings.Irs)}, {readers}");
+        if (inFile) throw new UsageException($"{studyFile}: {Settings.Irs}: {spec.UnusedIrs(spec.Irs)}");
+        throw new UsageException(Settings.Irs, $"{given} given, but protocol {string.Join(", ", names.Distinct())} reads no imbalance ratio ({why}); " +
+            $"accepted: drop {Settings.Mention(Settings.Irs)}, or add a protocol that reads it: {StudySpec.ProtocolsReadingIrs}");
     }
 }

@@ -191,10 +191,17 @@ public sealed record StudySpec
             else if (IrsProblem(irs) is { } problem) problems.Add($"data[{i}].irs: {problem}");
         }
         if (problems.Count == 0 && Protocols is { Count: > 0 } && Protocols.All(p => p is not null) && !ReadsIrs)
-            problems.Add($"data[{withIrs[0]}].irs: {IrText(DataIrs[data[withIrs[0]]])} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] " +
-                         "read no imbalance ratio; accepted: no irs, or a protocol that reads them (subsample-minority, fixed-n, fixed-minority, fixed-majority)");
+            problems.Add($"data[{withIrs[0]}].irs: {UnusedIrs(DataIrs[data[withIrs[0]]])}");
         return problems;
     }
+
+    /// <summary>Irs given in a study file to protocols that read none: what was given and what is accepted, for the field named before it.</summary>
+    public string UnusedIrs(IReadOnlyList<double> irs) =>
+        $"{IrText(irs)} given, but protocols [{string.Join(", ", Protocols.Select(p => p.Trim().ToLowerInvariant()).Distinct())}] read no imbalance ratio; " +
+        $"accepted: no irs, or a protocol that reads them ({ProtocolsReadingIrs})";
+
+    /// <summary>The protocols that read imbalance ratios, as messages list them (the protocols themselves live in ImbLab.Data).</summary>
+    public const string ProtocolsReadingIrs = "subsample-minority, fixed-n, fixed-minority, fixed-majority";
 
     private static string IrText(IReadOnlyList<double> irs) => string.Join(",", irs.Select(ir => ir.ToString(CultureInfo.InvariantCulture)));
 
