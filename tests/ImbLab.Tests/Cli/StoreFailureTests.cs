@@ -35,17 +35,7 @@ public sealed class FullStoreTests : IDisposable
 
         var folder = Path.Combine(_dir, "full");
         var store = Path.Combine(folder, "imblab.db");
-        StudyStore.PageLimits[Path.GetFullPath(store)] = pages / 2; // room for about half of the runs
-        int exit;
-        string err;
-        try
-        {
-            (exit, _, err) = CliHarness.Run(Study(folder));
-        }
-        finally
-        {
-            StudyStore.PageLimits.TryRemove(Path.GetFullPath(store), out _);
-        }
+        var (exit, _, err) = RunWithPageLimit(store, pages / 2, Study(folder)); // room for about half of the runs
 
         Assert.Equal(1, exit);
         var errors = err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("study ", StringComparison.Ordinal)).ToList();
@@ -83,17 +73,7 @@ public sealed class FullStoreTests : IDisposable
 
         var folder = Path.Combine(_dir, "train-full");
         var store = Path.Combine(folder, "imblab.db");
-        StudyStore.PageLimits[Path.GetFullPath(store)] = pages * 2 / 3; // the study and dataset rows fit, the run does not
-        int exit;
-        string err;
-        try
-        {
-            (exit, _, err) = CliHarness.Run(Train(folder));
-        }
-        finally
-        {
-            StudyStore.PageLimits.TryRemove(Path.GetFullPath(store), out _);
-        }
+        var (exit, _, err) = RunWithPageLimit(store, pages * 2 / 3, Train(folder)); // the study and dataset rows fit, the run does not
         Assert.True(exit == 1, err);
         Assert.Contains("the disk is full", err);
         Assert.Equal(0L, Scalar(store, "SELECT count(*) FROM runs"));
@@ -101,6 +81,20 @@ public sealed class FullStoreTests : IDisposable
         var (again, _, againErr) = CliHarness.Run(Train(folder));
         Assert.True(again == 0, againErr);
         Assert.Equal(1L, Scalar(store, "SELECT count(*) FROM runs WHERE status = 'finished'"));
+    }
+
+    /// <summary>Runs the CLI with the store at <paramref name="store"/> limited to <paramref name="pages"/> pages, as a full disk would.</summary>
+    private static (int Exit, string Out, string Err) RunWithPageLimit(string store, long pages, string[] args)
+    {
+        StudyStore.PageLimits[Path.GetFullPath(store)] = pages;
+        try
+        {
+            return CliHarness.Run(args);
+        }
+        finally
+        {
+            StudyStore.PageLimits.TryRemove(Path.GetFullPath(store), out _);
+        }
     }
 
     private static long Scalar(string store, string sql) => long.Parse(ScalarText(store, sql), CultureInfo.InvariantCulture);
